@@ -111,12 +111,18 @@ struct pgsim_arch_ops {
 	/* Effective PGSIM_P_* permissions of leaf e at level under acc. */
 	unsigned (*perms)(const struct pgsim_cfg *cfg, int level, uint64_t e,
 			  const struct pgsim_acc *acc);
-	/* Accessed/dirty handling of a permitted access to leaf e: returns
-	 * PGSIM_FAULT_NONE (and the entry value the hardware leaves in *out)
-	 * or the fault the access raises (AF / Svade). */
+	/* Accessed/dirty handling at the leaf, called after perms() with
+	 * `permitted` = whether perms() allows the access.  Returns
+	 * PGSIM_FAULT_ACCESS_FLAG when the access faults on A/D/AF (AArch64
+	 * AF=0 without HA: reported even if not permitted, since the AF check
+	 * comes first; RISC-V Svade: only when permitted), else
+	 * PGSIM_FAULT_NONE with *out = the entry value the hardware leaves
+	 * behind (A/D/AF set, DBM clearing AP[2]; *out = e when nothing
+	 * changes or the access is not permitted).  The walker reports a
+	 * permission fault itself when !permitted and this returns NONE. */
 	enum pgsim_fault_kind (*leaf_ad)(const struct pgsim_cfg *cfg, int level,
 					 uint64_t e, enum pgsim_access acc,
-					 uint64_t *out);
+					 bool permitted, uint64_t *out);
 	/* Entry value after the hardware used table entry e (x86 sets A);
 	 * NULL when the architecture never writes table entries. */
 	uint64_t (*table_ad)(const struct pgsim_cfg *cfg, int level, uint64_t e);
@@ -153,6 +159,9 @@ struct pgsim_arch {
 	const struct pgsim_cpu_flag_desc *cpu_flags;
 	unsigned n_cpu_flags;
 	pgsim_va_t user_top;        /* first VA that is not user space (0 = none) */
+	/* A root table address wider than pa_bits is an address size fault
+	 * (AArch64 TTBR); elsewhere callers must reject such a root. */
+	bool root_addr_size_fault;
 	const struct pgsim_arch_ops *ops;
 };
 
