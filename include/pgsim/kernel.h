@@ -249,6 +249,12 @@ int pgsim_kernel_root_pa(const struct pgsim_kernel *k, const char *slot, pgsim_p
  * resolve (findVSpaceForASID fails). */
 int pgsim_kernel_asid_root(const struct pgsim_kernel *k, uint32_t asid, pgsim_pa_t *pa);
 
+/* Root-table entries the kernel owns (copied from its global vspace:
+ * x86_64 PML4[511], ia32 PD[0x380..0x3ff], RISC-V root[256..511]; none on
+ * AArch64, whose kernel lives behind TTBR1).  A checker comparing the
+ * model with the tables skips these. */
+bool pgsim_kernel_is_kernel_entry(const struct pgsim_kernel *k, unsigned root_index);
+
 /* ---- invocations ------------------------------------------------------ */
 
 /* Untyped_Retype (decodeUntypedInvocation): n objects of type into the

@@ -1,0 +1,414 @@
+/* pgsim: seL4 kernel model -- AArch64 VSpace invocations.
+ *
+ * As seL4's decodeARMFrameInvocation, decodeARMPageTableInvocation and
+ * decodeARMMMUInvocation (src/arch/arm/64/kernel/vspace.c), for the
+ * non-hyp 4-level, 48-bit configuration of current seL4 (one generic
+ * PageTable object for every non-root level, 13.0.0 on).  lookupPTSlot
+ * descends from the VSpace root while the slot holds a table descriptor
+ * and returns the slot it stopped at with bitsLeft (39, 30, 21, 12); the
+ * decoders interpret bitsLeft.  Entries are built as makeUserPagePTE and
+ * pte_pte_table_new build them (spec 5.2).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "kernel_impl.h"
+
+#define A_TYPE_MASK 3ull
+#define A_TYPE_TABLE 3ull     /* with SW bit 58 clear */
+#define A_TYPE_BLOCK 1ull
+#define A_SW_PAGE (1ull << 58)/* seL4's pte_sw_type: 4 KiB page, not table */
+#define A_UXN (1ull << 54)
+#define A_NG (1ull << 11)
+#define A_AF (1ull << 10)
+#define A_SH_SHIFT 8
+#define A_AP_SHIFT 6
+#define A_ATTRIDX_SHIFT 2
+#define A_ADDR 0x0000fffffffff000ull
+
+/* MAIR indices seL4 programs (NORMAL = 4, DEVICE_nGnRnE = 0) */
+#define A_ATTR_NORMAL 4ull
+#define A_ATTR_DEVICE 0ull
+#define A_SMP_SHARE 3ull
+
+/* seL4_ARM_VMAttributes */
+#define A_ATTR_CACHEABLE 1u
+#define A_ATTR_PARITY 2u
+#define A_ATTR_XN 4u
+
+static bool is_table(uint64_t e)
+{
+	return (e & A_TYPE_MASK) == A_TYPE_TABLE && !(e & A_SW_PAGE);
+}
+
+/* pte_ptr_get_valid: any type other than pte_invalid */
+static bool is_valid(uint64_t e)
+{
+	return (e & A_TYPE_MASK) != 0;
+}
+
+/* pte_is_page_type: a 4 KiB page (0b11 + SW bit) or a block (0b01) */
+static bool is_page(uint64_t e)
+{
+	return ((e & A_TYPE_MASK) == A_TYPE_TABLE && (e & A_SW_PAGE)) ||
+	       ((e & A_TYPE_MASK) == A_TYPE_BLOCK && !(e & A_SW_PAGE));
+}
+
+struct a_slot {
+	pgsim_pa_t pa;
+	unsigned bits;  /* ptBitsLeft */
+	uint64_t e;     /* entry there */
+};
+
+/* lookupPTSlot */
+static int lookup(const struct pgsim_kernel *k, pgsim_pa_t root, pgsim_va_t va, struct a_slot *s)
+{
+	int level = (int)k->cfg->arch->levels - 1;
+	pgsim_pa_t pt = root;
+	for (;;) {
+		s->bits = k->cfg->arch->level[level].shift;
+		s->pa = pt + k_index(k, level, va) * 8;
+		int rc = k_read_entry(k, s->pa, &s->e);
+		if (rc)
+			return rc;
+		if (!is_table(s->e) || level == 0)
+			return 0;
+		level--;
+		pt = s->e & A_ADDR;
+	}
+}
+
+/* APFromVMRights (non-hyp stage 1) */
+static uint64_t ap_bits(enum pgsim_vm_rights r)
+{
+	switch (r) {
+	case PGSIM_VM_READ_WRITE: return 1;
+	case PGSIM_VM_READ_ONLY: return 3;
+	default: return 0;
+	}
+}
+
+/* makeUserPagePTE */
+static uint64_t make_page(const struct pgsim_kernel *k, pgsim_pa_t pa, enum pgsim_vm_rights r,
+			  uint64_t attr, unsigned size_lg2)
+{
+	bool cacheable = attr & A_ATTR_CACHEABLE;
+	uint64_t e = pa | A_NG | A_AF | ap_bits(r) << A_AP_SHIFT;
+	e |= (cacheable ? A_ATTR_NORMAL : A_ATTR_DEVICE) << A_ATTRIDX_SHIFT;
+	if (cacheable && k->opts.smp)
+		e |= A_SMP_SHARE << A_SH_SHIFT;
+	if (attr & A_ATTR_XN)
+		e |= A_UXN;
+	if (size_lg2 == 12)
+		e |= A_TYPE_TABLE | A_SW_PAGE;
+	else
+		e |= A_TYPE_BLOCK;
+	return e;
+}
+
+/* unmapPage: only a page of the cap's size pointing at its frame. */
+static int unmap_page(struct pgsim_kernel *k, const struct kcap *c)
+{
+	uint32_t root = k_find_vspace(k, c->asid);
+	if (root == K_NONE)
+		return 0;
+	const struct kobj *o = &k->objs[c->obj];
+	struct a_slot s;
+	int rc = lookup(k, k->objs[root].pa, c->vaddr, &s);
+	if (rc)
+		return rc;
+	if (s.bits != o->size_lg2 || !is_page(s.e) || (s.e & A_ADDR) != o->pa)
+		return 0;
+	return k_write_entry(k, s.pa, 0);
+}
+
+static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
+{
+	if (inv->n_words < 3 || inv->n_extra < 1) {
+		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, "");
+		return 0;
+	}
+	struct kcap *c = &k->caps[inv->ci];
+	const struct kobj *o = &k->objs[c->obj];
+	pgsim_va_t vaddr = inv->w[0];
+	uint64_t attr = inv->w[2];
+	enum pgsim_vm_rights vr = pgsim_vm_rights_mask(c->rights, (unsigned)inv->w[1]);
+	const struct kcap *vs = k_cap(k, inv->extra[0]);
+	if (!vs || !k_is_valid_native_root(k, vs)) {
+		k_err_cap(r, 1, "");
+		return 0;
+	}
+	uint32_t asid = vs->asid;
+	uint32_t root = k_find_vspace(k, asid);
+	if (root == K_NONE) {
+		k_err_invalid_root(r, "");
+		return 0;
+	}
+	if (root != vs->obj) {
+		k_err_cap(r, 1, "");
+		return 0;
+	}
+	if (vaddr & ((1ull << o->size_lg2) - 1)) {
+		k_err(r, PGSIM_SEL4_ALIGNMENT_ERROR, "");
+		return 0;
+	}
+	if (c->mapped) {
+		if (c->asid != asid) {
+			k_err_cap(r, 1, "ARMPageMap: Attempting to remap a frame that does not "
+				  "belong to the passed address space");
+			return 0;
+		}
+		if (c->vaddr != vaddr) {
+			k_err_arg(r, 0, "ARMPageMap: Attempting to map frame into multiple addresses");
+			return 0;
+		}
+	} else if (vaddr + (1ull << o->size_lg2) - 1 > k->ka->user_top) {
+		k_err_arg(r, 0, "");
+		return 0;
+	}
+	struct a_slot s;
+	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
+	if (rc)
+		return rc;
+	if (s.bits != o->size_lg2) {
+		k_err_missing(r, s.bits, false, "");
+		return 0;
+	}
+	/* performPageInvocationMap: overwrite whatever page is there */
+	if ((rc = k_write_entry(k, s.pa, make_page(k, o->pa, vr, attr, o->size_lg2))))
+		return rc;
+	c->mapped = true;
+	c->asid = asid;
+	c->vaddr = vaddr;
+	c->map_rights = vr;
+	c->map_attr = attr;
+	k_res_ok(r);
+	return 0;
+}
+
+/* decodeARMFrameInvocation (the cache-maintenance labels are not modelled) */
+static int arm_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
+{
+	struct kcap *c = &k->caps[inv->ci];
+	switch (inv->label) {
+	case PGSIM_KL_PAGE_MAP:
+		return frame_map(k, inv, r);
+	case PGSIM_KL_PAGE_UNMAP: {
+		/* performPageInvocationUnmap */
+		if (c->mapped) {
+			int rc = unmap_page(k, c);
+			if (rc)
+				return rc;
+		}
+		c->mapped = false;
+		c->asid = 0;
+		c->vaddr = 0;
+		k_res_ok(r);
+		return 0;
+	}
+	case PGSIM_KL_PAGE_GET_ADDRESS:
+		k_res_ok(r);
+		r->value = k->objs[c->obj].pa;
+		r->n_mr = 1;
+		r->mr[0] = r->value;
+		return 0;
+	default:
+		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
+		return 0;
+	}
+}
+
+/* unmapPageTable: walk from the root along vaddr until this table is
+ * reached (give up at an invalid slot), clear the parent slot. */
+static int unlink_table(struct pgsim_kernel *k, const struct kcap *c)
+{
+	uint32_t root = k_find_vspace(k, c->asid);
+	if (root == K_NONE)
+		return 0;
+	pgsim_pa_t target = k->objs[c->obj].pa, pt = k->objs[root].pa, slot = 0;
+	int level = (int)k->cfg->arch->levels - 1;
+	for (int i = 0; i < (int)k->cfg->arch->levels - 1 && pt != target; i++, level--) {
+		slot = pt + k_index(k, level, c->vaddr) * 8;
+		uint64_t e;
+		int rc = k_read_entry(k, slot, &e);
+		if (rc)
+			return rc;
+		if (!is_table(e))
+			return 0;
+		pt = e & A_ADDR;
+	}
+	if (pt != target)
+		return 0;
+	return k_write_entry(k, slot, 0);
+}
+
+static int finalise_table(struct pgsim_kernel *k, const struct kcap *c)
+{
+	if (k_is_vtable_root(k, c)) {
+		k_delete_asid(k, c->asid, c->obj);
+		return 0;
+	}
+	return unlink_table(k, c);
+}
+
+/* decodeARMPageTableInvocation; a VSpace cap only takes cache operations
+ * (decodeARMVSpaceRootInvocation), so every label here is illegal on it. */
+static int arm_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
+{
+	struct kcap *c = &k->caps[inv->ci];
+	const struct kobj *o = &k->objs[c->obj];
+	if (o->type->info.root) {
+		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
+		return 0;
+	}
+	if (inv->label == PGSIM_KL_PAGE_TABLE_UNMAP) {
+		if (!k_is_final(k, inv->ci)) {
+			k_err(r, PGSIM_SEL4_REVOKE_FIRST, "");
+			return 0;
+		}
+		if (c->mapped) {
+			int rc = unlink_table(k, c);
+			if (!rc)
+				rc = k_zero(k, o->pa, 1ull << o->size_lg2);
+			if (rc)
+				return rc;
+		}
+		c->mapped = false;
+		k_res_ok(r);
+		return 0;
+	}
+	if (inv->label != PGSIM_KL_PAGE_TABLE_MAP) {
+		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
+		return 0;
+	}
+	if (inv->n_words < 2 || inv->n_extra < 1) {
+		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, "");
+		return 0;
+	}
+	if (c->mapped) {
+		k_err_cap(r, 0, "");
+		return 0;
+	}
+	pgsim_va_t vaddr = inv->w[0];
+	const struct kcap *vs = k_cap(k, inv->extra[0]);
+	if (!vs || !k_is_valid_native_root(k, vs)) {
+		k_err_cap(r, 1, "");
+		return 0;
+	}
+	uint32_t asid = vs->asid;
+	if (vaddr > k->ka->user_top) {
+		k_err_arg(r, 0, "");
+		return 0;
+	}
+	uint32_t root = k_find_vspace(k, asid);
+	if (root == K_NONE) {
+		k_err_invalid_root(r, "");
+		return 0;
+	}
+	if (root != vs->obj) {
+		k_err_cap(r, 1, "");
+		return 0;
+	}
+	struct a_slot s;
+	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
+	if (rc)
+		return rc;
+	if (s.bits == k->cfg->arch->page_lg2 || is_valid(s.e)) {
+		k_err(r, PGSIM_SEL4_DELETE_FIRST, "");
+		return 0;
+	}
+	/* pte_pte_table_new: type 0b11 + address, nothing else */
+	if ((rc = k_write_entry(k, s.pa, o->pa | A_TYPE_TABLE)))
+		return rc;
+	c->mapped = true;
+	c->asid = asid;
+	c->vaddr = vaddr & ~((1ull << s.bits) - 1);
+	k_res_ok(r);
+	return 0;
+}
+
+/* handleVMFault: data abort -> Addr = FAR; prefetch abort -> Addr = the
+ * restart PC; FSR = ESR (EC 0x20 = instruction abort from EL0). */
+static int arm_vm_fault(const struct pgsim_kernel *k, const struct pgsim_fault *f,
+			enum pgsim_access acc, uint64_t ip, struct pgsim_vm_fault *out)
+{
+	(void)k;
+	bool fetch = acc == PGSIM_ACCESS_EXEC;
+	out->ip = ip;
+	out->addr = fetch ? ip : f->addr;
+	out->fsr = f->code & 0xffffffffu;
+	out->prefetch = fetch;
+	return 0;
+}
+
+/* libsel4vspace aarch64 mapping.c: 21, 30, 39 all want a PageTable. */
+static const struct ktype *arm_type_for_bits(const struct pgsim_kernel *k, unsigned bits)
+{
+	if (bits != 21 && bits != 30 && bits != 39)
+		return NULL;
+	for (unsigned i = 0; i < k->ka->n_types; i++)
+		if (k->types[i].info.kind == PGSIM_KOBJ_TABLE && !k->types[i].info.root)
+			return &k->types[i];
+	return NULL;
+}
+
+static const struct karch_ops arm_ops = {
+	.frame = arm_frame,
+	.table = arm_table,
+	.unmap_page = unmap_page,
+	.finalise_table = finalise_table,
+	.created = NULL,
+	.assigned = NULL,
+	.vm_fault = arm_vm_fault,
+	.setup = NULL,
+	.type_for_bits = arm_type_for_bits,
+};
+
+static const struct kattr_name arm_attrs[] = {
+	{ "cacheable", A_ATTR_CACHEABLE },
+	{ "page_cacheable", A_ATTR_CACHEABLE },
+	{ "parity", A_ATTR_PARITY },
+	{ "parity_enabled", A_ATTR_PARITY },
+	{ "execute_never", A_ATTR_XN },
+	{ "xn", A_ATTR_XN },
+	{ "uncached", 0 },
+	{ NULL, 0 },
+};
+
+/* libsel4 aarch64 object types (non-hyp), spec 2.1/2.2; the deprecated
+ * PGD/PUD/PD names map to VSpace / PageTable as deprecated.h does. */
+static const struct ktype arm_types[] = {
+	{ { "seL4_UntypedObject", "untyped", PGSIM_KOBJ_UNTYPED, 0, 0, false, -1 },
+	  { NULL }, K_FRAME_LABELS },
+	{ { "seL4_ARM_HugePageObject", "huge_page", PGSIM_KOBJ_FRAME, 30, 5, false, 2 },
+	  { "frame_1g", "1g", NULL }, K_FRAME_LABELS },
+	{ { "seL4_ARM_VSpaceObject", "vspace", PGSIM_KOBJ_TABLE, 12, 6, true, 3 },
+	  { "vspace_root", "root", "pgd", "page_global_directory", NULL }, K_PT_LABELS },
+	{ { "seL4_ARM_SmallPageObject", "frame", PGSIM_KOBJ_FRAME, 12, 7, false, 0 },
+	  { "frame_4k", "small_page", "4k", "page", NULL }, K_FRAME_LABELS },
+	{ { "seL4_ARM_LargePageObject", "large_page", PGSIM_KOBJ_FRAME, 21, 8, false, 1 },
+	  { "frame_2m", "2m", NULL }, K_FRAME_LABELS },
+	{ { "seL4_ARM_PageTableObject", "page_table", PGSIM_KOBJ_TABLE, 12, 9, false, -1 },
+	  { "pt", "pud", "page_upper_directory", "pd", "page_directory", NULL }, K_PT_LABELS },
+};
+
+const struct karch karch_aarch64 = {
+	.arch = &pgsim_arch_aarch64,
+	.prefix = "ARM",
+	.types = arm_types,
+	.n_types = sizeof arm_types / sizeof arm_types[0],
+	.n_pools_bits = 7,
+	.pool_index_bits = 9,
+	.min_untyped_bits = 4,
+	.max_untyped_bits = 47,
+	.word_bits = 64,
+	.user_top = 0x7fffffffffffull,
+	/* seL4_ARM_Default_VMAttributes = PageCacheable | ParityEnabled */
+	.default_attr = A_ATTR_CACHEABLE | A_ATTR_PARITY,
+	.attrs = arm_attrs,
+	/* AArch64 vm_rights_t: VMKernelOnly 0, VMReadWrite 1, VMReadOnly 3 */
+	.rights_enc = { 0, 3, 1 },
+	.kernel_tables_pa = 0,
+	.derive_clears_vaddr = false,
+	.ops = &arm_ops,
+};
