@@ -266,8 +266,12 @@ static int setup_image(struct cli_machine *m, const char *spec)
 	if (at && !cli_parse_u64(at + 1, &base))
 		return cli_error(m->cmd, "--image: '%s': base '%s' is not a number", spec, at + 1);
 	err[0] = '\0';
-	if (pgsim_mem_import_file(m->mem, path, base, err, sizeof(err)) != 0)
-		return cli_error(m->cmd, "--image: %s", err[0] ? err : path);
+	if (pgsim_mem_import_file(m->mem, path, base, err, sizeof(err)) != 0) {
+		/* The message names the file (mem_image's open errors already do). */
+		if (strncmp(err, path, plen) == 0)
+			return cli_error(m->cmd, "--image: %s", err);
+		return cli_error(m->cmd, "--image: %s: %s", path, err[0] ? err : "cannot load");
+	}
 	return 0;
 }
 

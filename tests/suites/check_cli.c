@@ -148,7 +148,12 @@ static const struct golden goldens[] = {
 	/* --cpu: SMEP blocks the supervisor fetch from a user page; without
 	 * NXE bit 63 is reserved */
 	{ "walk-x86_64-cpu.txt", NULL, { "walk", X64, "--supervisor", "--access", "exec",
-	  "--cpu", "smep,no-nxe", "0x1234", "0x4000", "0xffffffff80001000" } },
+	  "--cpu", "smep,no-nxe", "0x1234", "0x4000", "0xffff_ffff_8000_1000" } },
+	/* --ram BASE+SIZE makes the missing PD zeroed RAM: not present, not bus */
+	{ "walk-x86_64-ram.txt", NULL, { "walk", X64, "--ram", "0x7f000000+4K", "0xc0000000" } },
+	/* no @BASE: the image sits at 0, so its PML4 points outside RAM */
+	{ "walk-x86_64-base0.txt", NULL, { "walk", "--arch", "x86_64", "--image", "x86_64.img",
+	  "--root", "0", "0x1234" } },
 	{ "walk-x86_64.json", NULL, { "walk", X64, "--format", "json", "0x1234", "0x3000", "0x0",
 	  "0x0000800000000000" } },
 	{ "dump-x86_64.txt", NULL, { "dump", X64 } },
@@ -246,6 +251,10 @@ static const struct bad bads[] = {
 	  { "walk", "--arch", "x86_64", "--image", "nope.img@0x100000", "--root", "0x100000", "0" } },
 	{ "missing --root", NULL, "--root is required",
 	  { "walk", "--arch", "x86_64", "--image", "x86_64.img@0x100000", "0" } },
+	{ "bad --ram", NULL, "--ram: '0x1000' is not BASE-LAST or BASE+SIZE",
+	  { "walk", X64, "--ram", "0x1000", "0" } },
+	{ "--ram with a size suffix typo", NULL, "--ram: '4Q' is not a number",
+	  { "walk", X64, "--ram", "0x7f000000+4Q", "0" } },
 	{ "no memory", NULL, "no memory",
 	  { "walk", "--arch", "x86_64", "--root", "0x100000", "0" } },
 	{ "unaligned root", NULL, "--root: 0x100800 is not aligned",
