@@ -9,6 +9,8 @@
 #ifndef TEST_KERNEL_UTIL_H
 #define TEST_KERNEL_UTIL_H
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tutil.h"
