@@ -9,9 +9,12 @@
 #define PGSIM_VERSION "unknown"
 #endif
 
+extern const struct cli_cmd cli_cmd_run; /* src/cli_run.c */
+
 static const struct cli_cmd *const cmds[] = {
 	&cli_cmd_walk,
 	&cli_cmd_dump,
+	&cli_cmd_run,
 };
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
