@@ -455,6 +455,19 @@ bool pgsim_kernel_is_kernel_entry(const struct pgsim_kernel *k, unsigned root_in
 	return root_index >= k->ka->kwin_first && root_index - k->ka->kwin_first < k->ka->kwin_n;
 }
 
+unsigned pgsim_kernel_intended_perms(const struct pgsim_kernel *k, enum pgsim_vm_rights r,
+				     uint64_t attr)
+{
+	if (r == PGSIM_VM_KERNEL_ONLY)
+		return 0;
+	unsigned p = PGSIM_P_UR;
+	if (r == PGSIM_VM_READ_WRITE)
+		p |= PGSIM_P_UW;
+	if (!(attr & k->ka->xn_attr))
+		p |= PGSIM_P_UX;
+	return p;
+}
+
 /* ---- attributes -------------------------------------------------------- */
 
 uint64_t pgsim_kernel_default_attr(const struct pgsim_kernel *k)

@@ -405,6 +405,7 @@ const struct karch karch_aarch64 = {
 	.user_top = 0x7fffffffffffull,
 	/* seL4_ARM_Default_VMAttributes = PageCacheable | ParityEnabled */
 	.default_attr = A_ATTR_CACHEABLE | A_ATTR_PARITY,
+	.xn_attr = A_ATTR_XN,
 	.attrs = arm_attrs,
 	/* AArch64 vm_rights_t: VMKernelOnly 0, VMReadWrite 1, VMReadOnly 3 */
 	.rights_enc = { 0, 3, 1 },

@@ -108,6 +108,7 @@ struct karch {
 	unsigned word_bits;
 	pgsim_va_t user_top;           /* the kernel's USER_TOP (2.3) */
 	uint64_t default_attr;
+	uint64_t xn_attr;              /* the ExecuteNever attribute bit, 0 = none */
 	const struct kattr_name *attrs;
 	unsigned rights_enc[3];        /* encoding of KernelOnly, RO, RW */
 	pgsim_pa_t kernel_tables_pa;   /* default for opts.kernel_tables_pa */

@@ -403,6 +403,7 @@ const struct karch karch_sv39 = {
 	/* USER_TOP = seL4_UserTop = 0x3ffffff000 */
 	.user_top = 0x3ffffff000ull,
 	.default_attr = 0,
+	.xn_attr = R_ATTR_XN,
 	.attrs = rv_attrs,
 	.rights_enc = { 1, 2, 3 },
 	/* a stand-in for the kernel's level-1 tables (kernel image) */

@@ -345,6 +345,16 @@ uint64_t pgsim_kernel_default_attr(const struct pgsim_kernel *k);
  * 0 and its bits in *bits, or -ENOENT. */
 int pgsim_kernel_attr_parse(const struct pgsim_kernel *k, const char *name, uint64_t *bits);
 
+/* The user permissions (PGSIM_P_UR/UW/UX) seL4 documents for a mapping
+ * with these (already masked) rights and attributes: read for ReadOnly and
+ * ReadWrite, write for ReadWrite, execute unless the architecture's
+ * ExecuteNever attribute is set (x86 has none: always executable), and
+ * nothing at all for KernelOnly ("an inaccessible page", manual).  What the
+ * entry bits really grant is the walker's answer; the two differ exactly
+ * in the quirks spec 8.9 lists (RISC-V KernelOnly is execute-only). */
+unsigned pgsim_kernel_intended_perms(const struct pgsim_kernel *k, enum pgsim_vm_rights r,
+				     uint64_t attr);
+
 /* ---- the failed-level-following map helper ---------------------------- */
 
 #define PGSIM_KMAP_MAX_CREATED PGSIM_MAX_LEVELS
