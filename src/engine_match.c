@@ -208,6 +208,33 @@ static void match_created(const struct eng_expect *x, struct pgsim_step_result *
 	}
 }
 
+/* Printed text: name the first line that differs. */
+static void match_output(const char *want, const char *got, struct pgsim_step_result *r)
+{
+	unsigned line = 1;
+	size_t lw, lg;
+	char what[40], e1[160];
+
+	for (;;) {
+		lw = strcspn(want, "\n");
+		lg = strcspn(got, "\n");
+		if (lw != lg || strncmp(want, got, lw) != 0 || !want[lw] || !got[lg])
+			break;
+		want += lw + 1;
+		got += lg + 1;
+		line++;
+	}
+	snprintf(what, sizeof(what), "output line %u", line);
+	if (!*want)
+		snprintf(e1, sizeof(e1), "nothing (the output ends)");
+	else
+		snprintf(e1, sizeof(e1), "'%.*s'", (int)(lw < 150 ? lw : 150), want);
+	if (!*got)
+		mm(r, what, e1, "nothing (the output ends)");
+	else
+		mm(r, what, e1, "'%.*s'", (int)(lg < 190 ? lg : 190), got);
+}
+
 void eng_expect_match(const struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		      const struct eng_expect *x, struct pgsim_step_result *r)
 {
@@ -236,7 +263,7 @@ void eng_expect_match(const struct pgsim_engine *e, const struct pgsim_scn_step 
 	if (x->has_created)
 		match_created(x, r);
 	if (x->output && strcmp(x->output, r->output ? r->output : "") != 0)
-		mm(r, "output", x->output, "%s", r->output ? r->output : "");
+		match_output(x->output, r->output ? r->output : "", r);
 }
 
 /* ---- outcome in words ------------------------------------------------------ */
