@@ -183,6 +183,7 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	c->map_rights = vr;
 	c->map_attr = attr;
 	k_res_ok(r);
+	k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
 	return 0;
 }
 

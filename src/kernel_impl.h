@@ -181,6 +181,7 @@ static inline const struct kobj *k_obj_of(const struct pgsim_kernel *k, const st
 /* ---- kernel_result.c ---- */
 bool k_name_eq(const char *a, const char *b);
 void k_res_ok(struct pgsim_kres *r);
+void k_note_write_only(struct pgsim_kres *r, enum pgsim_vm_rights have, unsigned req);
 void k_err(struct pgsim_kres *r, enum pgsim_sel4_err e, const char *msg);
 void k_err_arg(struct pgsim_kres *r, unsigned arg, const char *msg);
 void k_err_cap(struct pgsim_kres *r, unsigned cap, const char *msg);

@@ -197,3 +197,11 @@ enum pgsim_vm_rights pgsim_vm_rights_mask(enum pgsim_vm_rights have, unsigned ca
 		return wr ? PGSIM_VM_READ_WRITE : PGSIM_VM_READ_ONLY;
 	return PGSIM_VM_KERNEL_ONLY;
 }
+
+/* maskVMRights' userError for a write-only request on a ReadWrite cap. */
+void k_note_write_only(struct pgsim_kres *r, enum pgsim_vm_rights have, unsigned req)
+{
+	if (have == PGSIM_VM_READ_WRITE && !(req & PGSIM_SEL4_CAN_READ) &&
+	    (req & PGSIM_SEL4_CAN_WRITE))
+		snprintf(r->msg, sizeof r->msg, "Attempted to make unsupported write only mapping");
+}

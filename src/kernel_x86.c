@@ -235,9 +235,7 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	c->map_rights = vr;
 	c->map_attr = attr;
 	k_res_ok(r);
-	if (c->rights == PGSIM_VM_READ_WRITE && !(inv->w[1] & PGSIM_SEL4_CAN_READ) &&
-	    (inv->w[1] & PGSIM_SEL4_CAN_WRITE))
-		snprintf(r->msg, sizeof r->msg, "Attempted to make unsupported write only mapping");
+	k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
 	return 0;
 }
 

@@ -129,6 +129,12 @@ static void test_entry_vectors(void **state)
 		assert_int_equal(kf_entry(&f, 0x80300000, 7), v[i].e);
 	}
 	assert_true(kf_cap(&f, "v").mapped);
+	/* maskVMRights' debug line for the write-only request */
+	struct pgsim_kres r = kf_map(&f, "v", "root", 0x7000, WR, 0);
+	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+	assert_string_equal(r.msg, "Attempted to make unsupported write only mapping");
+	r = kf_map(&f, "v", "root", 0x7000, RW, 0);
+	assert_string_equal(r.msg, "");
 	kf_free(&f);
 }
 
