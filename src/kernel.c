@@ -171,6 +171,9 @@ int k_cap_new(struct pgsim_kernel *k, const char *slot, enum pgsim_kcap_type typ
 		free(name);
 		return rc;
 	}
+	if (parent != K_NONE)
+		k->caps[parent].n_children++;
+	k->objs[obj].n_caps++;
 	k->n_caps++;
 	k->n_live++;
 	if (out)
@@ -193,9 +196,17 @@ int k_cap_rename(struct pgsim_kernel *k, uint32_t ci, const char *slot)
 void k_cap_clear(struct pgsim_kernel *k, uint32_t ci)
 {
 	struct kcap *c = &k->caps[ci];
-	for (uint32_t i = 0; i < k->n_caps; i++)
-		if (k->caps[i].slot && k->caps[i].parent == ci)
+	for (uint32_t i = 0; i < k->n_caps && c->n_children; i++) {
+		if (k->caps[i].slot && k->caps[i].parent == ci) {
 			k->caps[i].parent = c->parent;
+			c->n_children--;
+			if (c->parent != K_NONE)
+				k->caps[c->parent].n_children++;
+		}
+	}
+	if (c->parent != K_NONE)
+		k->caps[c->parent].n_children--;
+	k->objs[c->obj].n_caps--;
 	hash_remove(k, c->slot);
 	free(c->slot);
 	c->slot = NULL;
@@ -226,20 +237,14 @@ int k_obj_new(struct pgsim_kernel *k, const struct ktype *t, pgsim_pa_t pa,
 
 bool k_has_children(const struct pgsim_kernel *k, uint32_t ci)
 {
-	for (uint32_t i = 0; i < k->n_caps; i++)
-		if (k->caps[i].slot && k->caps[i].parent == ci)
-			return true;
-	return false;
+	return k->caps[ci].n_children > 0;
 }
 
+/* Every cap to an object has the object's cap type, so the object's live
+ * cap count says whether this one is the last (isFinalCapability). */
 bool k_is_final(const struct pgsim_kernel *k, uint32_t ci)
 {
-	const struct kcap *c = &k->caps[ci];
-	for (uint32_t i = 0; i < k->n_caps; i++)
-		if (i != ci && k->caps[i].slot && k->caps[i].type == c->type &&
-		    k->caps[i].obj == c->obj)
-			return false;
-	return true;
+	return k->objs[k->caps[ci].obj].n_caps == 1;
 }
 
 /* ---- lifecycle --------------------------------------------------------- */

@@ -131,6 +131,7 @@ static int derive_insert(struct pgsim_kernel *k, const char *src, const char *de
 	*n = s;
 	n->slot = name;
 	n->parent = parent;
+	n->n_children = 0;
 	n->revocable = cap_revocable(s.type);
 	/* setUntypedCapAsFull: the source untyped can no longer allocate. */
 	if (src_untyped)

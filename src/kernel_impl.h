@@ -32,6 +32,7 @@ struct kobj {
 	unsigned size_lg2;
 	bool device;
 	uint32_t *pool;            /* ASID pool: root object per ASID low bits */
+	uint32_t n_caps;           /* live caps naming this object */
 };
 
 struct kcap {
@@ -40,6 +41,7 @@ struct kcap {
 	uint32_t obj;
 	uint32_t parent;           /* CDT parent (cap index) or K_NONE */
 	bool revocable;            /* seL4 mdbRevocable */
+	uint32_t n_children;       /* live caps whose parent this is */
 	/* frames */
 	enum pgsim_vm_rights rights;
 	/* frames and tables */
