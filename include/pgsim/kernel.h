@@ -23,6 +23,14 @@
  *   object-type name, -EFAULT when simulated memory refuses a write).
  * - Rights arguments are seL4_CapRights_t words (PGSIM_SEL4_CAN_*), VM
  *   attributes are the architecture's seL4_*_VMAttributes word.
+ *
+ * Not modelled: TCB / endpoint / notification / CNode objects (a Retype by
+ * their number is -ENOTSUP), ARM cache-maintenance and VSpace flush
+ * invocations, x86 IOMMU / EPT mappings, AArch64 hypervisor (stage-2)
+ * configurations, SMP TLB-bitmap kernel entries.  Revoke deletes the
+ * descendants newest first, which is the MDB list order for caps made by
+ * Retype and Copy; only the contents of unreachable, dead tables could
+ * differ from seL4 for other shapes.
  */
 #ifndef PGSIM_KERNEL_H
 #define PGSIM_KERNEL_H
