@@ -52,7 +52,8 @@ static bool is_descendant(const struct pgsim_kernel *k, uint32_t d, uint32_t anc
 }
 
 /* cteRevoke: delete the descendants, most recently inserted first (the
- * order the MDB list holds them in for the common shapes). */
+ * MDB list order for the objects of one Retype; see kernel.h for where it
+ * differs and why that cannot change reachable state). */
 static int revoke(struct pgsim_kernel *k, uint32_t ci)
 {
 	for (uint32_t i = k->n_caps; i-- > 0;) {
