@@ -146,7 +146,7 @@ static void hash_remove(struct pgsim_kernel *k, const char *slot)
 /* ---- caps and objects -------------------------------------------------- */
 
 int k_cap_new(struct pgsim_kernel *k, const char *slot, enum pgsim_kcap_type type,
-	      uint32_t obj, uint32_t parent, uint32_t *out)
+	      uint32_t obj, uint32_t parent, uint32_t after, uint32_t *out)
 {
 	if (k->n_caps == k->max_caps) {
 		uint32_t n = k->max_caps ? k->max_caps * 2 : 32;
@@ -174,6 +174,16 @@ int k_cap_new(struct pgsim_kernel *k, const char *slot, enum pgsim_kcap_type typ
 	if (parent != K_NONE)
 		k->caps[parent].n_children++;
 	k->objs[obj].n_caps++;
+	if (after == K_NONE)
+		after = k->mdb_tail;
+	c->mdb_prev = after;
+	c->mdb_next = after == K_NONE ? K_NONE : k->caps[after].mdb_next;
+	if (after != K_NONE)
+		k->caps[after].mdb_next = ci;
+	if (c->mdb_next != K_NONE)
+		k->caps[c->mdb_next].mdb_prev = ci;
+	else
+		k->mdb_tail = ci;
 	k->n_caps++;
 	k->n_live++;
 	if (out)
@@ -207,6 +217,12 @@ void k_cap_clear(struct pgsim_kernel *k, uint32_t ci)
 	if (c->parent != K_NONE)
 		k->caps[c->parent].n_children--;
 	k->objs[c->obj].n_caps--;
+	if (c->mdb_prev != K_NONE)
+		k->caps[c->mdb_prev].mdb_next = c->mdb_next;
+	if (c->mdb_next != K_NONE)
+		k->caps[c->mdb_next].mdb_prev = c->mdb_prev;
+	else
+		k->mdb_tail = c->mdb_prev;
 	hash_remove(k, c->slot);
 	free(c->slot);
 	c->slot = NULL;
@@ -267,6 +283,7 @@ int pgsim_kernel_new(const struct pgsim_cfg *cfg, struct pgsim_mem *mem,
 		return -ENOMEM;
 	k->cfg = cfg;
 	k->mem = mem;
+	k->mdb_tail = K_NONE;
 	k->ka = ka;
 	if (opts)
 		k->opts = *opts;
@@ -292,7 +309,7 @@ int pgsim_kernel_new(const struct pgsim_cfg *cfg, struct pgsim_mem *mem,
 		goto fail;
 	const char *ctl = k->opts.asid_control_slot ? k->opts.asid_control_slot : "asid_control";
 	const char *pool = k->opts.asid_pool_slot ? k->opts.asid_pool_slot : "asid_pool";
-	rc = k_cap_new(k, ctl, PGSIM_KCAP_ASID_CONTROL, obj, K_NONE, NULL);
+	rc = k_cap_new(k, ctl, PGSIM_KCAP_ASID_CONTROL, obj, K_NONE, K_NONE, NULL);
 	if (rc)
 		goto fail;
 	k->caps[0].revocable = true;

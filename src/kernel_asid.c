@@ -50,7 +50,7 @@ int k_boot_pool(struct pgsim_kernel *k, const char *slot)
 	int rc = pool_obj_new(k, 0, &o);
 	if (rc)
 		return rc;
-	rc = k_cap_new(k, slot, PGSIM_KCAP_ASID_POOL, o, K_NONE, &ci);
+	rc = k_cap_new(k, slot, PGSIM_KCAP_ASID_POOL, o, K_NONE, K_NONE, &ci);
 	if (rc)
 		return rc;
 	k->caps[ci].revocable = true;
@@ -150,7 +150,7 @@ int k_decode_make_pool(struct pgsim_kernel *k, const struct kinv *inv, struct pg
 	rc = pool_obj_new(k, pa, &o);
 	if (rc)
 		return rc;
-	rc = k_cap_new(k, inv->dest[0], PGSIM_KCAP_ASID_POOL, o, ui, &ci);
+	rc = k_cap_new(k, inv->dest[0], PGSIM_KCAP_ASID_POOL, o, ui, ui, &ci);
 	if (rc)
 		return rc;
 	u = &k->caps[ui];

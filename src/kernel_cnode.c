@@ -51,17 +51,20 @@ static bool is_descendant(const struct pgsim_kernel *k, uint32_t d, uint32_t anc
 	return false;
 }
 
-/* cteRevoke: delete the descendants, most recently inserted first (the
- * MDB list order for the objects of one Retype; see kernel.h for where it
- * differs and why that cannot change reachable state). */
+/* cteRevoke: delete, in MDB list order, the caps that follow this one
+ * and descend from it (in seL4 they are exactly the contiguous run after
+ * it that isMDBParentOf accepts). */
 static int revoke(struct pgsim_kernel *k, uint32_t ci)
 {
-	for (uint32_t i = k->n_caps; i-- > 0;) {
-		if (i == ci || !k->caps[i].slot || !is_descendant(k, i, ci))
-			continue;
-		int rc = k_delete_slot(k, i);
+	uint32_t n = k->caps[ci].mdb_next;
+	while (n != K_NONE) {
+		uint32_t next = k->caps[n].mdb_next;
+		if (!is_descendant(k, n, ci))
+			break;
+		int rc = k_delete_slot(k, n);
 		if (rc)
 			return rc;
+		n = next;
 	}
 	return 0;
 }
@@ -124,15 +127,19 @@ static int derive_insert(struct pgsim_kernel *k, const char *src, const char *de
 	uint32_t parent = s.revocable ? si : s.parent;
 	bool src_untyped = s.type == PGSIM_KCAP_UNTYPED;
 	uint32_t ni;
-	int rc = k_cap_new(k, dest, s.type, s.obj, parent, &ni);
+	int rc = k_cap_new(k, dest, s.type, s.obj, parent, si, &ni);
 	if (rc)
 		return rc;
 	struct kcap *n = &k->caps[ni];
+	/* keep what k_cap_new set up (name, links, counts), take the rest */
 	char *name = n->slot;
+	uint32_t prev = n->mdb_prev, next = n->mdb_next;
 	*n = s;
 	n->slot = name;
 	n->parent = parent;
 	n->n_children = 0;
+	n->mdb_prev = prev;
+	n->mdb_next = next;
 	n->revocable = cap_revocable(s.type);
 	/* setUntypedCapAsFull: the source untyped can no longer allocate. */
 	if (src_untyped)

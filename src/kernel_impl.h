@@ -42,6 +42,7 @@ struct kcap {
 	uint32_t parent;           /* CDT parent (cap index) or K_NONE */
 	bool revocable;            /* seL4 mdbRevocable */
 	uint32_t n_children;       /* live caps whose parent this is */
+	uint32_t mdb_prev, mdb_next; /* seL4's MDB list order */
 	/* frames */
 	enum pgsim_vm_rights rights;
 	/* frames and tables */
@@ -142,6 +143,7 @@ struct pgsim_kernel {
 	struct kcap *caps;
 	uint32_t n_caps, max_caps;
 	uint32_t n_live;
+	uint32_t mdb_tail;        /* last cap in MDB order, K_NONE */
 	struct slot_hash hash;
 	uint32_t *asid_table;     /* pool object per pool index, K_NONE */
 	pgsim_pa_t ktables_pa;
@@ -149,9 +151,11 @@ struct pgsim_kernel {
 
 /* ---- kernel.c: slots, caps, objects, results --------------------------- */
 uint32_t k_slot_find(const struct pgsim_kernel *k, const char *slot);
-/* A new cap in the empty slot `slot` (caller checked emptiness). */
+/* A new cap in the empty slot `slot` (caller checked emptiness), with CDT
+ * parent `parent`, placed in the MDB list right after `after` (cteInsert /
+ * insertNewCap) or at the end (K_NONE, boot caps). */
 int k_cap_new(struct pgsim_kernel *k, const char *slot, enum pgsim_kcap_type type,
-	      uint32_t obj, uint32_t parent, uint32_t *out);
+	      uint32_t obj, uint32_t parent, uint32_t after, uint32_t *out);
 /* Move the cap to the empty slot `slot`, keeping its CDT links. */
 int k_cap_rename(struct pgsim_kernel *k, uint32_t ci, const char *slot);
 /* Empty the cap's slot (emptySlot): children move to its parent. */

@@ -32,7 +32,7 @@ int pgsim_kernel_add_untyped(struct pgsim_kernel *k, const char *slot,
 	int rc = k_obj_new(k, &k->types[0], pa, size_lg2, device, &o);
 	if (rc)
 		return rc;
-	rc = k_cap_new(k, slot, PGSIM_KCAP_UNTYPED, o, K_NONE, &ci);
+	rc = k_cap_new(k, slot, PGSIM_KCAP_UNTYPED, o, K_NONE, K_NONE, &ci);
 	if (rc)
 		return rc;
 	/* create_untypeds_for_region: MAX_FREE_INDEX, i.e. full. */
@@ -173,7 +173,7 @@ int k_decode_retype(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 		case PGSIM_KOBJ_TABLE: ct = PGSIM_KCAP_TABLE; break;
 		default: break;
 		}
-		rc = k_cap_new(k, inv->dest[i], ct, o, ui, &ci);
+		rc = k_cap_new(k, inv->dest[i], ct, o, ui, ui, &ci);
 		if (rc)
 			return rc;
 		struct kcap *c = &k->caps[ci];

@@ -27,12 +27,9 @@
  * Not modelled: TCB / endpoint / notification / CNode objects (a Retype by
  * their number is -ENOTSUP), ARM cache-maintenance and VSpace flush
  * invocations, x86 IOMMU / EPT mappings, AArch64 hypervisor (stage-2)
- * configurations, SMP TLB-bitmap kernel entries.  Revoke deletes the
- * descendants newest first, which is seL4's MDB list order for siblings
- * made by one Retype but not always otherwise (the kernel deletes an
- * original before the copies made after it); which copy is "final" can
- * then differ, so only the bytes of tables that are already unreachable
- * and dead can end up different from seL4's.
+ * configurations, SMP TLB-bitmap kernel entries.  The capability
+ * derivation tree keeps seL4's MDB list order, so Revoke deletes in the
+ * kernel's order.
  */
 #ifndef PGSIM_KERNEL_H
 #define PGSIM_KERNEL_H
