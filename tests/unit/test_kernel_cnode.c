@@ -274,6 +274,27 @@ static void test_revoke_untyped(void **state)
 	kf_free(&f);
 }
 
+/* Revoke follows seL4's MDB order: Retype puts each new cap right after
+ * the untyped, so the list is ut, frame, pt, pd, pdpt, pml4 (newest first)
+ * and revoke deletes the frame (PT[5] cleared), the PT (PD[0] cleared,
+ * the PD still reachable), the PD, the PDPT and then the root.  Deleting
+ * oldest first would have killed the ASID first and left every pointer in
+ * the dead tables. */
+static void test_revoke_order(void **state)
+{
+	(void)state;
+	struct kfix f;
+	tables(&f);
+	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
+	struct pgsim_kres r;
+	assert_int_equal(pgsim_kernel_revoke(f.k, "ut", &r), 0);
+	assert_int_equal(kf_entry(&f, PT, 5), 0);
+	assert_int_equal(kf_entry(&f, UT + 0x2000, 0), 0);
+	assert_int_equal(kf_entry(&f, UT + 0x1000, 0), 0);
+	assert_int_equal(kf_entry(&f, UT, 0), 0);
+	kf_free(&f);
+}
+
 /* An untyped with children cannot be copied (RevokeFirst); a copied
  * untyped leaves its source "full" (setUntypedCapAsFull), so the source
  * cannot allocate while the copy exists. */
@@ -332,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_move),
 		cmocka_unit_test(test_revoke_frame),
 		cmocka_unit_test(test_revoke_untyped),
+		cmocka_unit_test(test_revoke_order),
 		cmocka_unit_test(test_copy_untyped),
 		cmocka_unit_test(test_cap_enumeration),
 	};
