@@ -187,7 +187,63 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	return 0;
 }
 
-/* decodeARMFrameInvocation (the cache-maintenance labels are not modelled) */
+/* vmRightsFromPTE: AP 0/2 KernelOnly, 1 ReadWrite, 3 ReadOnly */
+static enum pgsim_vm_rights rights_of(uint64_t e)
+{
+	switch ((e >> A_AP_SHIFT) & 3) {
+	case 1: return PGSIM_VM_READ_WRITE;
+	case 3: return PGSIM_VM_READ_ONLY;
+	default: return PGSIM_VM_KERNEL_ONLY;
+	}
+}
+
+/* decodeARMFrameInvocation's Page_Clean_Data / Invalidate_Data /
+ * CleanInvalidate_Data / Unify_Instruction (non-hyp): the checks in order;
+ * the flush itself changes nothing the model keeps. */
+static int page_flush(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
+{
+	const struct kcap *c = &k->caps[inv->ci];
+	const struct kobj *o = &k->objs[c->obj];
+	if (inv->n_words < 2) {
+		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, "Page Flush: Truncated message.");
+		return 0;
+	}
+	if (!c->mapped) {
+		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "Page Flush: Frame is not mapped.");
+		return 0;
+	}
+	uint32_t root = k_find_vspace(k, c->asid);
+	if (root == K_NONE) {
+		k_err_invalid_root(r, "Page Flush: No PGD for ASID");
+		return 0;
+	}
+	uint64_t start = inv->w[0], end = inv->w[1], size = 1ull << o->size_lg2;
+	if (end <= start) {
+		k_err_arg(r, 1, "PageFlush: Invalid range");
+		return 0;
+	}
+	if (start >= size || end > size) {
+		k_err_arg(r, 0, "Page Flush: Requested range not inside page");
+		return 0;
+	}
+	struct a_slot s;
+	int rc = lookup(k, k->objs[root].pa, c->vaddr, &s);
+	if (rc)
+		return rc;
+	if (s.bits != o->size_lg2 || !is_page(s.e) || (s.e & A_ADDR) != o->pa) {
+		k_err_cap(r, 0, "Page Flush: Attempting to use cap with stale mapping information.");
+		return 0;
+	}
+	if (inv->label == PGSIM_KL_PAGE_INVALIDATE_DATA && rights_of(s.e) != PGSIM_VM_READ_WRITE) {
+		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION,
+		      "ARMPageInvalidate_Data: Cannot call on mapping without write rights.");
+		return 0;
+	}
+	k_res_ok(r);
+	return 0;
+}
+
+/* decodeARMFrameInvocation */
 static int arm_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
 {
 	struct kcap *c = &k->caps[inv->ci];
@@ -207,6 +263,11 @@ static int arm_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		k_res_ok(r);
 		return 0;
 	}
+	case PGSIM_KL_PAGE_CLEAN_DATA:
+	case PGSIM_KL_PAGE_INVALIDATE_DATA:
+	case PGSIM_KL_PAGE_CLEAN_INVALIDATE_DATA:
+	case PGSIM_KL_PAGE_UNIFY_INSTRUCTION:
+		return page_flush(k, inv, r);
 	case PGSIM_KL_PAGE_GET_ADDRESS:
 		k_res_ok(r);
 		r->value = k->objs[c->obj].pa;

@@ -23,6 +23,10 @@ static const char *const label_names[PGSIM_KL_COUNT] = {
 	[PGSIM_KL_ASID_CONTROL_MAKE_POOL] = "ASIDControl_MakePool",
 	[PGSIM_KL_ASID_POOL_ASSIGN] = "ASIDPool_Assign",
 	[PGSIM_KL_UNTYPED_RETYPE] = "Untyped_Retype",
+	[PGSIM_KL_PAGE_CLEAN_DATA] = "Page_Clean_Data",
+	[PGSIM_KL_PAGE_INVALIDATE_DATA] = "Page_Invalidate_Data",
+	[PGSIM_KL_PAGE_CLEAN_INVALIDATE_DATA] = "Page_CleanInvalidate_Data",
+	[PGSIM_KL_PAGE_UNIFY_INSTRUCTION] = "Page_Unify_Instruction",
 };
 
 const char *pgsim_klabel_name(enum pgsim_klabel l)

@@ -25,8 +25,8 @@
  *   attributes are the architecture's seL4_*_VMAttributes word.
  *
  * Not modelled: TCB / endpoint / notification / CNode objects (a Retype by
- * their number is -ENOTSUP), ARM cache-maintenance and VSpace flush
- * invocations, x86 IOMMU / EPT mappings, AArch64 hypervisor (stage-2)
+ * their number is -ENOTSUP), the VSpace-root flush invocations, the effect
+ * of ARM Page cache maintenance (their decode checks are), x86 IOMMU / EPT mappings, AArch64 hypervisor (stage-2)
  * configurations, SMP TLB-bitmap kernel entries.  The capability
  * derivation tree keeps seL4's MDB list order, so Revoke deletes in the
  * kernel's order.
@@ -324,6 +324,12 @@ enum pgsim_klabel {
 	PGSIM_KL_ASID_CONTROL_MAKE_POOL,
 	PGSIM_KL_ASID_POOL_ASSIGN,
 	PGSIM_KL_UNTYPED_RETYPE,
+	/* AArch64 Page cache maintenance (start, end offsets in the page);
+	 * only their decode checks are modelled */
+	PGSIM_KL_PAGE_CLEAN_DATA,
+	PGSIM_KL_PAGE_INVALIDATE_DATA,
+	PGSIM_KL_PAGE_CLEAN_INVALIDATE_DATA,
+	PGSIM_KL_PAGE_UNIFY_INSTRUCTION,
 	PGSIM_KL_COUNT,
 };
 const char *pgsim_klabel_name(enum pgsim_klabel l);

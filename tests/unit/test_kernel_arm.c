@@ -438,6 +438,55 @@ static void test_derive(void **state)
 	kf_free(&f);
 }
 
+static struct pgsim_kres flush(struct kfix *f, enum pgsim_klabel l, const char *cap,
+			       unsigned n, uint64_t start, uint64_t end)
+{
+	struct pgsim_kinv inv = { .label = l, .cap = cap, .n_words = n, .w = { start, end } };
+	struct pgsim_kres r;
+	assert_int_equal(pgsim_kernel_invoke(f->k, &inv, &r), 0);
+	return r;
+}
+
+/* Page cache maintenance checks (spec 3.2): truncated; unmapped cap ->
+ * IllegalOperation; end <= start -> InvalidArgument 1; outside the page ->
+ * InvalidArgument 0; a stale cap -> InvalidCapability 0; Invalidate on a
+ * read-only mapping -> IllegalOperation; otherwise NoError.  x86 frames
+ * have no such labels (IllegalOperation). */
+static void test_page_flush(void **state)
+{
+	(void)state;
+	struct kfix f;
+	tables(&f);
+	struct pgsim_kres r = flush(&f, PGSIM_KL_PAGE_CLEAN_DATA, "frame", 1, 0, 0x10);
+	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
+	r = flush(&f, PGSIM_KL_PAGE_CLEAN_DATA, "frame", 2, 0, 0x10);
+	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
+	kf_map_ok(&f, "frame", "vs", 0x5000, PGSIM_SEL4_CAN_READ, DEF);
+	r = flush(&f, PGSIM_KL_PAGE_CLEAN_DATA, "frame", 2, 0x10, 0x10);
+	kf_expect(&r, PGSIM_SEL4_INVALID_ARGUMENT);
+	assert_int_equal(r.arg, 1);
+	r = flush(&f, PGSIM_KL_PAGE_CLEAN_DATA, "frame", 2, 0x10, 0x1001);
+	kf_expect(&r, PGSIM_SEL4_INVALID_ARGUMENT);
+	assert_int_equal(r.arg, 0);
+	r = flush(&f, PGSIM_KL_PAGE_CLEAN_DATA, "frame", 2, 0, 0x1000);
+	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+	r = flush(&f, PGSIM_KL_PAGE_INVALIDATE_DATA, "frame", 2, 0, 0x1000);
+	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
+	kf_map_ok(&f, "frame", "vs", 0x5000, RW, DEF);
+	r = flush(&f, PGSIM_KL_PAGE_INVALIDATE_DATA, "frame", 2, 0, 0x1000);
+	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+	assert_int_equal(pgsim_kernel_unmap(f.k, "pt3", &r), 0);
+	r = flush(&f, PGSIM_KL_PAGE_UNIFY_INSTRUCTION, "frame", 2, 0, 4);
+	kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);
+	assert_int_equal(r.cap, 0);
+	kf_free(&f);
+	kf_init(&f, "x86_64", UT, 24);
+	kf_retype(&f, "frame", "frame");
+	r = flush(&f, PGSIM_KL_PAGE_CLEAN_DATA, "frame", 2, 0, 4);
+	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
+	kf_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_unmaps),
 		cmocka_unit_test(test_prefetch_fault),
 		cmocka_unit_test(test_derive),
+		cmocka_unit_test(test_page_flush),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
