@@ -477,6 +477,10 @@ static int x86_vm_fault(const struct pgsim_kernel *k, const struct pgsim_fault *
 {
 	(void)k;
 	(void)acc;
+	/* A non-canonical address is #GP (seL4: a UserException, not a
+	 * VMFault); a walk outside RAM raises no #PF at all. */
+	if (f->kind == PGSIM_FAULT_VA_RANGE || f->kind == PGSIM_FAULT_BUS)
+		return -EDOM;
 	out->ip = ip;
 	out->addr = f->addr;
 	out->fsr = f->code & 0x1f;

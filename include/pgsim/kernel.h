@@ -411,7 +411,10 @@ struct pgsim_vm_fault {
  * prefetch from its I/D bit; AArch64 FSR = ESR, Addr = the PC for an
  * instruction abort; RISC-V FSR = the normalised cause 1/5/7.  ip is the
  * faulting instruction's address (for an instruction fetch it is
- * f->addr).  -EINVAL when f is not a fault. */
+ * f->addr).  -EINVAL when f is not a fault; -EDOM when the hardware
+ * event is not a page fault seL4 turns into a VMFault (x86: a
+ * non-canonical address is #GP, which seL4 reports as a UserException;
+ * a walk outside RAM). */
 int pgsim_kernel_vm_fault(const struct pgsim_kernel *k, const struct pgsim_fault *f,
 			  enum pgsim_access acc, uint64_t ip, struct pgsim_vm_fault *out);
 /* The kernel's debug line (faulthandler.c, printf %p style: "0x..." or

@@ -270,6 +270,27 @@ static void test_jump_to_null(void **state)
 	kf_free(&f);
 }
 
+/* x86_64: a non-canonical address is #GP, not a page fault: no VMFault
+ * message (-EDOM); AArch64 / Sv39 report out-of-range VAs as VMFaults. */
+static void test_non_canonical(void **state)
+{
+	(void)state;
+	struct kfix f;
+	setup(&f, "x86_64");
+	struct pgsim_translation t = tu_walk(&f.cfg, f.mem, root_of(&f, "vs"),
+					     0x0000800000000000ull, PGSIM_ACCESS_READ, true);
+	assert_false(t.ok);
+	struct pgsim_vm_fault vf;
+	assert_int_equal(pgsim_kernel_vm_fault(f.k, &t.fault, PGSIM_ACCESS_READ, 0x1000, &vf), -EDOM);
+	kf_free(&f);
+	setup(&f, "sv39");
+	t = tu_walk(&f.cfg, f.mem, root_of(&f, "vs"), 0x0000004000000000ull, PGSIM_ACCESS_WRITE, true);
+	assert_false(t.ok);
+	assert_int_equal(pgsim_kernel_vm_fault(f.k, &t.fault, PGSIM_ACCESS_WRITE, 0x1000, &vf), 0);
+	assert_int_equal(vf.fsr, 7);
+	kf_free(&f);
+}
+
 /* CACHEFLUSH0004: retype, map, write; revoke the untyped (the frame is
  * deleted and unmapped); retype again (reset clears it) and map: reads 0. */
 static void test_cacheflush0004(void **state)
@@ -305,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_framexn),
 		cmocka_unit_test(test_pagefault),
 		cmocka_unit_test(test_jump_to_null),
+		cmocka_unit_test(test_non_canonical),
 		cmocka_unit_test(test_cacheflush0004),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
