@@ -26,10 +26,10 @@
  *
  * Not modelled: TCB / endpoint / notification / CNode objects (a Retype by
  * their number is -ENOTSUP), the VSpace-root flush invocations, the effect
- * of ARM Page cache maintenance (their decode checks are), x86 IOMMU / EPT mappings, AArch64 hypervisor (stage-2)
- * configurations, SMP TLB-bitmap kernel entries.  The capability
- * derivation tree keeps seL4's MDB list order, so Revoke deletes in the
- * kernel's order.
+ * of ARM Page cache maintenance (its decode checks are modelled), x86
+ * IOMMU / EPT mappings, AArch64 hypervisor (stage-2) configurations, SMP
+ * TLB-bitmap kernel entries.  The capability derivation tree keeps seL4's
+ * MDB list order, so Revoke deletes in the kernel's order.
  */
 #ifndef PGSIM_KERNEL_H
 #define PGSIM_KERNEL_H
