@@ -338,12 +338,10 @@ static void type_hint(const struct pgsim_engine *e, const char *name, char *buf,
 		names[n++] = pgsim_kernel_type(e->k, i)->name;
 		names[n++] = pgsim_kernel_type(e->k, i)->sel4_name;
 	}
-	off = (size_t)snprintf(buf, len, "%s (%s types:",
+	off = (size_t)snprintf(buf, len, "%s; %s types:",
 			       hint(hb, sizeof(hb), name, names, n), e->cfg.arch->name);
 	for (unsigned i = 0; i < n && off < len; i += 2)
-		off += (size_t)snprintf(buf + off, len - off, " %s", names[i]);
-	if (off < len)
-		snprintf(buf + off, len - off, ")");
+		off += (size_t)snprintf(buf + off, len - off, "%s %s", i ? "," : "", names[i]);
 }
 
 static int prepare_objects(struct pgsim_engine *e, struct pgsim_scn_diags *d)
@@ -381,9 +379,12 @@ static int prepare_objects(struct pgsim_engine *e, struct pgsim_scn_diags *d)
 		if (strcasecmp(o->type, "empty") != 0) {
 			t = pgsim_kernel_type_find(e->k, o->type);
 			if (!t) {
+				/* the slot is still declared: no "unknown cap" cascade */
 				type_hint(e, o->type, buf, sizeof(buf));
 				pgsim_scn_diag_add(d, o->type_mark, "objects.%s: unknown object type "
 						   "'%.40s'%s", o->name, o->type, buf);
+				if ((rc = eng_names_add(&e->names, o->name)))
+					return rc;
 				continue;
 			}
 			if (t->kind == PGSIM_KOBJ_UNTYPED && !o->size_bits)
@@ -474,8 +475,9 @@ static int prepare_step(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		const struct pgsim_scn_node *n = eng_arg(st, k->name);
 
 		if (!n) {
+			/* print checks its own (caps need no vspace) */
 			if (strcmp(k->name, "vspace") == 0 && k->type == PGSIM_SCN_T_CAP &&
-			    !e->vspace)
+			    !e->vspace && !op->prepare_vspace)
 				pgsim_scn_diag_add(d, st->mark, "%s: no vspace given and the "
 						   "scenario has none (vspace: none)", st->op->name);
 			continue;

@@ -28,6 +28,8 @@ struct eng_op {
 	/* Extra checks against the machine at prepare time (may be NULL). */
 	void (*prepare)(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 			struct pgsim_scn_diags *d);
+	/* prepare checks itself that a vspace exists when one is needed */
+	bool prepare_vspace;
 };
 
 /* A step's expectation, decoded at prepare time. */

@@ -202,20 +202,43 @@ static const char *cap_type_name(enum pgsim_kcap_type t)
 	}
 }
 
-static int print_caps(struct pgsim_engine *e)
+static void size_text(unsigned lg2, char *buf, size_t len)
 {
+	static const char units[] = "KMGTPE";
+
+	if (lg2 < 10 || lg2 >= 70)
+		snprintf(buf, len, "2^%u", lg2);
+	else
+		snprintf(buf, len, "%llu%c", 1ull << (lg2 % 10), units[lg2 / 10 - 1]);
+}
+
+/* One line per cap, in the order the slots were filled (the `slots`
+ * key keeps only the ones named). */
+static int print_caps(struct pgsim_engine *e, const struct pgsim_scn_step *st)
+{
+	const struct pgsim_scn_node *only = eng_arg(st, "slots");
 	unsigned n = pgsim_kernel_n_caps(e->k);
 
 	for (unsigned i = 0; i < n; i++) {
 		struct pgsim_kcap_info c;
+		bool keep = !only;
+		char sz[16];
 		int rc = pgsim_kernel_cap_at(e->k, i, &c);
 
 		if (rc)
 			return rc;
-		fprintf(e->out, "%-16s %-12s", c.slot, c.obj_type ? c.obj_type->name
-								 : cap_type_name(c.type));
-		if (c.type != PGSIM_KCAP_ASID_CONTROL)
-			fprintf(e->out, " pa 0x%llx 2^%u", (unsigned long long)c.pa, c.size_lg2);
+		for (unsigned j = 0; only && j < only->n; j++)
+			keep = keep || strcmp(only->items[j].text, c.slot) == 0;
+		if (!keep)
+			continue;
+		fprintf(e->out, "%s: %s", c.slot, c.obj_type ? c.obj_type->name
+							: cap_type_name(c.type));
+		if (c.type != PGSIM_KCAP_ASID_CONTROL) {
+			size_text(c.size_lg2, sz, sizeof(sz));
+			fprintf(e->out, " pa 0x%llx size %s", (unsigned long long)c.pa, sz);
+		}
+		if (c.device)
+			fputs(" device", e->out);
 		if (c.type == PGSIM_KCAP_FRAME)
 			fprintf(e->out, " %s", pgsim_vm_rights_name(c.rights));
 		if (c.type == PGSIM_KCAP_ASID_POOL)
@@ -239,7 +262,7 @@ int eng_run_print(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	int rc;
 
 	if (strcmp(what, "caps") == 0)
-		return print_caps(e);
+		return print_caps(e, st);
 	rc = root_of(e, st, &root, a);
 	if (rc)
 		return rc;
@@ -317,6 +340,13 @@ void eng_prep_print(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		pgsim_scn_diag_add(d, st->mark, "print: walk needs vaddr");
 	if (strcmp(what, "walk") != 0 && va)
 		pgsim_scn_diag_add(d, va->mark, "print.vaddr: only with what: walk");
+	if (strcmp(what, "caps") != 0 && eng_arg(st, "slots"))
+		pgsim_scn_diag_add(d, eng_arg(st, "slots")->mark, "print.slots: only with what: caps");
+	if (strcmp(what, "caps") != 0 && !eng_vspace(e, st))
+		pgsim_scn_diag_add(d, st->mark, "print: no vspace given and the scenario has none "
+				   "(vspace: none)");
+	if (strcmp(what, "caps") == 0 && eng_arg(st, "vspace"))
+		pgsim_scn_diag_add(d, eng_arg(st, "vspace")->mark, "print.vspace: not with what: caps");
 	if ((from || to) && strcmp(what, "ranges") != 0 && strcmp(what, "json") != 0)
 		pgsim_scn_diag_add(d, (from ? from : to)->mark, "print: from/to only with ranges "
 				   "or json");

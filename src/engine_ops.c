@@ -344,7 +344,9 @@ static const struct pgsim_scn_key k_translate[] = {
 };
 static const struct pgsim_scn_key k_print[] = {
 	{ .name = "what", .type = PGSIM_SCN_T_CHOICE, .choices = print_what },
-	CAP("vspace", false), VA("from", false), VA("to", false), VA("vaddr", false), { 0 }
+	CAP("vspace", false), VA("from", false), VA("to", false), VA("vaddr", false),
+	{ .name = "slots", .type = PGSIM_SCN_T_CAPS },
+	{ 0 }
 };
 static const struct pgsim_scn_key k_check[] = {
 	{ .name = "what", .type = PGSIM_SCN_T_CHOICE, .choices = check_what, .required = true },
@@ -353,7 +355,9 @@ static const struct pgsim_scn_key k_check[] = {
 };
 
 #define OP(n, keys, sh, runf, prod, prep) \
-	{ n, keys, sh, &(const struct eng_op){ runf, prod, prep } }
+	{ n, keys, sh, &(const struct eng_op){ runf, prod, prep, false } }
+#define OP_OWN_VSPACE(n, keys, sh, runf, prod, prep) \
+	{ n, keys, sh, &(const struct eng_op){ runf, prod, prep, true } }
 
 static const struct pgsim_scn_opdef ops[] = {
 	OP("retype", k_retype, NULL, run_retype, X_KRES, prep_type),
@@ -374,7 +378,7 @@ static const struct pgsim_scn_opdef ops[] = {
 	OP("write", k_write, NULL, eng_run_write, X_FAULT | X_TRANSLATION, eng_prep_access),
 	OP("execute", k_execute, "vaddr", eng_run_execute, X_FAULT | X_TRANSLATION, NULL),
 	OP("translate", k_translate, "vaddr", eng_run_translate, X_FAULT | X_TRANSLATION, NULL),
-	OP("print", k_print, "what", eng_run_print, X_OUTPUT, eng_prep_print),
+	OP_OWN_VSPACE("print", k_print, "what", eng_run_print, X_OUTPUT, eng_prep_print),
 	OP("check", k_check, "what", eng_run_check, X_INVARIANTS, eng_prep_check),
 };
 
