@@ -109,10 +109,26 @@ void pgsim_scn_diag_add(struct pgsim_scn_diags *d, struct pgsim_scn_mark m, cons
 	d->n++;
 }
 
+/* In file order (line, then column); equal positions keep their order. */
 void pgsim_scn_diags_print(FILE *out, const struct pgsim_scn_diags *d)
 {
+	unsigned order[PGSIM_SCN_MAX_DIAGS];
+
 	for (unsigned i = 0; i < d->n; i++) {
-		const struct pgsim_scn_diag *g = &d->d[i];
+		unsigned j = i;
+
+		while (j > 0) {
+			const struct pgsim_scn_mark *a = &d->d[order[j - 1]].mark, *b = &d->d[i].mark;
+
+			if (a->line < b->line || (a->line == b->line && a->col <= b->col))
+				break;
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (unsigned i = 0; i < d->n; i++) {
+		const struct pgsim_scn_diag *g = &d->d[order[i]];
 
 		if (g->mark.line)
 			fprintf(out, "%s:%u:%u: %s\n", d->file, g->mark.line, g->mark.col, g->msg);
@@ -268,13 +284,69 @@ static int build_seq(struct builder *b, int depth, struct pgsim_scn_node *out)
 	return b->err;
 }
 
+/* Duplicate-key detection in O(1) per key (a hostile file may hold a
+ * mapping with hundreds of thousands of keys): an open-addressing table
+ * of key indices + 1. */
+struct key_index {
+	size_t *slot;
+	size_t cap;
+};
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static bool key_insert(struct key_index *x, const struct vec *keys, size_t i, size_t *found)
+{
+	size_t j = key_hash(keys->v[i].text) & (x->cap - 1);
+
+	for (; x->slot[j]; j = (j + 1) & (x->cap - 1)) {
+		if (strcmp(keys->v[x->slot[j] - 1].text, keys->v[i].text) == 0) {
+			*found = x->slot[j];
+			return false;
+		}
+	}
+	x->slot[j] = i + 1;
+	return true;
+}
+
+/* 0 when keys[i] is new (and records it), else 1 + the index of the first
+ * occurrence; SIZE_MAX when out of memory. */
+static size_t key_seen(struct key_index *x, const struct vec *keys, size_t i)
+{
+	size_t found = 0;
+
+	if ((i + 1) * 2 > x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		size_t *slot = calloc(cap, sizeof(*slot));
+		struct key_index nx = { slot, cap };
+
+		if (!slot)
+			return SIZE_MAX;
+		for (size_t j = 0; j < x->cap; j++)
+			if (x->slot[j])
+				key_insert(&nx, keys, x->slot[j] - 1, &found);
+		free(x->slot);
+		*x = nx;
+	}
+	return key_insert(x, keys, i, &found) ? 0 : found;
+}
+
 static int build_map(struct builder *b, int depth, struct pgsim_scn_node *out)
 {
 	struct vec keys = { 0 }, vals = { 0 };
+	struct key_index seen = { 0 };
+	struct pgsim_scn_node scratch;
 	yaml_event_t ev;
 
 	for (;;) {
 		struct pgsim_scn_node *k, *v;
+		size_t dup;
 
 		if (next_event(b, &ev))
 			break;
@@ -302,29 +374,34 @@ static int build_map(struct builder *b, int depth, struct pgsim_scn_node *out)
 			b->err = -ENOMEM;
 			break;
 		}
-		for (size_t i = 0; i + 1 < keys.n; i++) {
-			if (strcmp(keys.v[i].text, k->text) == 0) {
-				pgsim_scn_diag_add(b->d, k->mark, "duplicate key '%s' (first at line %u)",
-						   k->text, keys.v[i].mark.line);
-				b->dup = true;
-				break;
-			}
+		dup = key_seen(&seen, &keys, keys.n - 1);
+		if (dup == SIZE_MAX) {
+			b->err = -ENOMEM;
+			break;
+		}
+		if (dup) {
+			/* Reported, and the pair is dropped; parsing goes on so
+			 * that later errors are reported too, and b->dup makes
+			 * the load fail at the end. */
+			pgsim_scn_diag_add(b->d, k->mark, "duplicate key '%.60s' (first at line %u)",
+					   k->text, keys.v[dup - 1].mark.line);
+			b->dup = true;
+			keys.n--;
 		}
 		if (next_event(b, &ev))
 			break;
-		v = vec_push(&vals);
+		v = dup ? &scratch : vec_push(&vals);
 		if (!v) {
 			yaml_event_delete(&ev);
 			b->err = -ENOMEM;
 			break;
 		}
-		/* After a duplicate, parsing goes on so that later errors are
-		 * reported too; b->dup makes the load fail at the end. */
 		build(b, &ev, depth + 1, v);
 		yaml_event_delete(&ev);
 		if (b->err)
 			break;
 	}
+	free(seen.slot);
 	if (!b->err && vals.n == keys.n && keys.n) {
 		out->items = scn_alloc(b->a, vals.n * sizeof(*out->items));
 		out->keys = scn_alloc(b->a, keys.n * sizeof(*out->keys));
@@ -421,8 +498,6 @@ int scn_parse_yaml(struct pgsim_scn_arena *a, const char *buf, size_t len,
 	}
 done:
 	yaml_parser_delete(&b.p);
-	if (!b.err && b.dup)
-		b.err = -EINVAL;
 	if (!b.err && !have_doc) {
 		pgsim_scn_diag_add(d, (struct pgsim_scn_mark){ 1, 1 },
 				   "empty scenario (a scenario is a mapping with at least "
@@ -431,6 +506,8 @@ done:
 	}
 	if (b.err)
 		*root = NULL;
+	else if (b.dup)
+		return -EINVAL;  /* *root stays: the schema check may add more */
 	return b.err;
 }
 
@@ -457,7 +534,7 @@ int pgsim_scn_load_buf(const char *file, const char *buf, size_t len,
 	if (!a)
 		return -ENOMEM;
 	rc = scn_parse_yaml(a, buf, len, d, &root);
-	if (rc)
+	if (rc && !(rc == -EINVAL && root))
 		goto fail;
 	s = scn_alloc(a, sizeof(*s));
 	if (!s) {
@@ -470,7 +547,10 @@ int pgsim_scn_load_buf(const char *file, const char *buf, size_t len,
 		rc = -ENOMEM;
 		goto fail;
 	}
-	rc = scn_check(s, root, schema, d);
+	if (scn_check(s, root, schema, d) == -ENOMEM)
+		rc = -ENOMEM;
+	else if (!rc && (d->n || d->dropped))
+		rc = -EINVAL;
 	if (rc)
 		goto fail;
 	*out = s;

@@ -19,7 +19,8 @@ void *scn_alloc(struct pgsim_scn_arena *a, size_t n);
 char *scn_strdup(struct pgsim_scn_arena *a, const char *s, size_t len);
 
 /* scenario.c: YAML text -> node tree (no schema).  Returns 0 and the
- * document's root node, -EINVAL with diagnostics, -ENOMEM. */
+ * document's root node, -EINVAL with diagnostics (*root is still set when
+ * the tree is whole, e.g. after a duplicate key), -ENOMEM. */
 int scn_parse_yaml(struct pgsim_scn_arena *a, const char *buf, size_t len,
 		   struct pgsim_scn_diags *d, struct pgsim_scn_node **root);
 
