@@ -194,10 +194,34 @@ int pgsim_mem_read(const struct pgsim_mem *m, pgsim_pa_t pa, void *buf, size_t l
 	return 0;
 }
 
+/* Zero [pa, pa+len-1] by visiting the stored pages rather than every
+ * page of the range: clearing a huge untyped costs what is stored. */
+static void zero_stored(struct pgsim_mem *m, pgsim_pa_t pa, uint64_t len)
+{
+	pgsim_pa_t last = pa + (len - 1);
+	for (size_t i = 0; i < m->cap; i++) {
+		uint8_t *p = m->slots[i].page;
+		if (!p)
+			continue;
+		pgsim_pa_t base = m->slots[i].pfn << PGSIM_MEM_PAGE_LG2;
+		pgsim_pa_t plast = base + (PGSIM_MEM_PAGE_SIZE - 1);
+		if (plast < pa || base > last)
+			continue;
+		pgsim_pa_t from = base < pa ? pa : base;
+		pgsim_pa_t to = plast > last ? last : plast;
+		memset(p + (from - base), 0, (size_t)(to - from + 1));
+	}
+}
+
 static int mem_put(struct pgsim_mem *m, pgsim_pa_t pa, const void *buf, uint8_t byte, uint64_t len)
 {
 	if (!pgsim_mem_is_ram(m, pa, len))
 		return -EFAULT;
+	if (!buf && byte == 0 && len / PGSIM_MEM_PAGE_SIZE > m->cap) {
+		if (len)
+			zero_stored(m, pa, len);
+		return 0;
+	}
 	const uint8_t *in = buf;
 	while (len) {
 		size_t off = pa & (PGSIM_MEM_PAGE_SIZE - 1);

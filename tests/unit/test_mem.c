@@ -26,6 +26,16 @@ static void test_zero_and_sparse(void **state)
 	assert_int_equal(pgsim_mem_fill(m, 1ull << 30, 0, 1ull << 30), 0);
 	assert_int_equal(pgsim_mem_pages_used(m), 2);
 	assert_int_equal(tu_get(m, 1ull << 40, 8), 2);
+	/* Zero-filling 2^46 bytes clears what is stored inside the range,
+	 * partial pages included, and leaves the rest alone (and returns at
+	 * once: it visits stored pages, not the 2^34 pages of the range). */
+	tu_put(m, 1ull << 40, 8, 0xaaaaaaaabbbbbbbbull);
+	tu_put(m, (1ull << 40) + 0xff8, 8, 3);
+	tu_put(m, 0x2000, 8, 4);
+	assert_int_equal(pgsim_mem_fill(m, (1ull << 40) + 4, 0, 1ull << 46), 0);
+	assert_int_equal(tu_get(m, 1ull << 40, 8), 0xbbbbbbbbull);
+	assert_int_equal(tu_get(m, (1ull << 40) + 0xff8, 8), 0);
+	assert_int_equal(tu_get(m, 0x2000, 8), 4);
 	pgsim_mem_free(m);
 }
 
