@@ -264,12 +264,15 @@ static void prep_invoke(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	for (int i = 0; i < PGSIM_KL_COUNT; i++)
 		names[i] = pgsim_klabel_name((enum pgsim_klabel)i);
 	h = pgsim_scn_suggest(l->text, names, PGSIM_KL_COUNT);
-	pgsim_scn_diag_add(d, l->mark, "invoke.label: unknown label '%.40s'%s%s%s (labels: "
-			   "Page_Map, Page_Unmap, Page_GetAddress, PageTable_Map, "
-			   "PageTable_Unmap, PageDirectory_Map, PageDirectory_Unmap, PDPT_Map, "
-			   "PDPT_Unmap, PageDirectory_GetStatusBits, ASIDControl_MakePool, "
-			   "ASIDPool_Assign, Untyped_Retype)", l->text, h ? " (did you mean '" : "",
-			   h ? h : "", h ? "'?)" : "");
+	if (h)
+		pgsim_scn_diag_add(d, l->mark, "invoke.label: unknown label '%.40s' (did you mean "
+				   "'%s'?)", l->text, h);
+	else
+		pgsim_scn_diag_add(d, l->mark, "invoke.label: unknown label '%.40s' (labels: "
+				   "Page_Map, Page_Unmap, Page_GetAddress, PageTable_Map, "
+				   "PageTable_Unmap, PageDirectory_Map, PageDirectory_Unmap, PDPT_Map, "
+				   "PDPT_Unmap, PageDirectory_GetStatusBits, ASIDControl_MakePool, "
+				   "ASIDPool_Assign, Untyped_Retype)", l->text);
 }
 
 /* ---- keys ----------------------------------------------------------------------- */

@@ -29,7 +29,7 @@ struct pgsim_scn_mark {
 
 struct pgsim_scn_diag {
 	struct pgsim_scn_mark mark;
-	char msg[240];
+	char msg[320];
 };
 
 struct pgsim_scn_diags {
