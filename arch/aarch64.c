@@ -109,6 +109,14 @@ static void a64_accumulate(const struct pgsim_cfg *cfg, int level, uint64_t e,
 
 /* Stage 1 EL1&0 permissions (hw-formats.md 2.4; Arm ARM D5.4; QEMU
  * get_S1prot for a two-range regime). */
+/* TCR_EL1.HD enables hardware dirty-state management only together with
+ * HA (Arm ARM, TCR_EL1.HD; AArch64.S1ApplyOutputPerms tests ha && hd;
+ * QEMU aa64_va_parameters: hd = ha && hd). */
+static bool dirty_state_on(const struct pgsim_cfg *cfg)
+{
+	return (cfg->flags & PGSIM_CPU_HA) && (cfg->flags & PGSIM_CPU_HD);
+}
+
 static unsigned a64_perms(const struct pgsim_cfg *cfg, int level, uint64_t e,
 			  const struct pgsim_acc *acc)
 {
@@ -126,7 +134,7 @@ static unsigned a64_perms(const struct pgsim_cfg *cfg, int level, uint64_t e,
 	 * pseudocode clears the effective AP[2] for every access; QEMU only
 	 * pre-clears it for stores - the two differ only in WXN and the
 	 * EL1-execute rule for such pages, where we follow the Arm ARM. */
-	if (ro && (e & D_DBM) && (cfg->flags & PGSIM_CPU_HD))
+	if (ro && (e & D_DBM) && dirty_state_on(cfg))
 		ro = false;
 	if (t & T_APTABLE1)                             /* APTable[1] sets AP[2] */
 		ro = true;
@@ -176,7 +184,7 @@ static enum pgsim_fault_kind a64_leaf_ad(const struct pgsim_cfg *cfg, int level,
 	}
 	if (!permitted)
 		return PGSIM_FAULT_NONE;
-	if (acc == PGSIM_ACCESS_WRITE && (cfg->flags & PGSIM_CPU_HD) &&
+	if (acc == PGSIM_ACCESS_WRITE && dirty_state_on(cfg) &&
 	    (e & D_DBM) && (e & D_AP2))
 		v &= ~D_AP2;
 	*out = v;
@@ -332,7 +340,7 @@ static const struct pgsim_cpu_flag_desc a64_cpu_flags[] = {
 	{ "pan", PGSIM_CPU_PAN, false, "PSTATE.PAN: EL1 data access to EL0-accessible pages faults" },
 	{ "wxn", PGSIM_CPU_WXN, false, "SCTLR_EL1.WXN: writable implies execute-never" },
 	{ "ha", PGSIM_CPU_HA, false, "TCR_EL1.HA: hardware sets the access flag" },
-	{ "hd", PGSIM_CPU_HD, false, "TCR_EL1.HD: hardware dirty state via DBM" },
+	{ "hd", PGSIM_CPU_HD, false, "TCR_EL1.HD: hardware dirty state via DBM (only together with ha)" },
 };
 
 /* 48-bit VA starts at L0; 39-bit (T0SZ=25) at L1 with 512 entries; 40-bit

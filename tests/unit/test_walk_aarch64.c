@@ -463,7 +463,7 @@ static void test_va_range_and_address_size(void **state)
 	assert_int_equal(pgsim_cfg_set_pa_bits(&f->cfg, 52), -EINVAL);
 }
 
-/* HD + DBM: page AP=11 with DBM (0x00080000400004C3) is writable-clean;
+/* HA + HD + DBM: page AP=11 with DBM (0x00080000400004C3) is writable-clean;
  * an EL0 write succeeds and clears AP[2] (-> 0x0008000040000443).  Without
  * HD the write is a permission fault (0x9200004F); with HD but APTable[1]
  * above it still is, and memory is unchanged; a read changes nothing. */
@@ -475,7 +475,13 @@ static void test_dbm_hd(void **state)
 	tu_put(f->m, E_L3, 8, clean);
 	struct pgsim_translation t = walk_ad(f, WR, true);
 	expect_fault(&t, PERM, 0, 0x9200004F);
+	/* HD does nothing without HA (TCR_EL1.HD: dirty state management
+	 * only when HA is also 1): still a permission fault. */
 	assert_int_equal(pgsim_cfg_set_flag(&f->cfg, "hd", true), 0);
+	t = walk_ad(f, WR, true);
+	expect_fault(&t, PERM, 0, 0x9200004F);
+	assert_int_equal(tu_get(f->m, E_L3, 8), clean);
+	assert_int_equal(pgsim_cfg_set_flag(&f->cfg, "ha", true), 0);
 	t = walk_ad(f, RD, true);
 	assert_true(t.ok);
 	assert_int_equal(tu_get(f->m, E_L3, 8), clean);
