@@ -308,6 +308,9 @@ void eng_expect_prepare(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		prep_created(e, v, x, d);
 	if ((v = pgsim_scn_get(ex, "output")))
 		x->output = v->text;
+	/* invariant IDs are checked against the checker's table by the check
+	 * operation's prepare hook */
+	x->invariants = pgsim_scn_get(ex, "invariants");
 }
 
 

@@ -72,6 +72,8 @@ struct eng_expect {
 	struct eng_created created[ENG_MAX_CREATED];
 	/* print */
 	const char *output;
+	/* check: the invariant IDs expected to be violated (NULL: none) */
+	const struct pgsim_scn_node *invariants;
 };
 
 /* Slot names known at a point of the scenario (prepare's cap-name check). */

@@ -2,6 +2,7 @@
  * and the outcome in words. */
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine_impl.h"
 
@@ -235,6 +236,48 @@ static void match_output(const char *want, const char *got, struct pgsim_step_re
 		mm(r, what, e1, "'%.*s'", (int)(lg < 190 ? lg : 190), got);
 }
 
+/* Is `id` one of the comma-separated IDs in `list` (case-insensitive)? */
+static bool id_in(const char *id, const char *list)
+{
+	size_t n = strlen(id);
+
+	while (*list) {
+		size_t l = strcspn(list, ",");
+
+		if (l == n && strncasecmp(list, id, n) == 0)
+			return true;
+		list += l;
+		list += *list == ',';
+	}
+	return false;
+}
+
+/* The violated set must be exactly the expected one (empty by default). */
+static void match_invariants(const struct eng_expect *x, struct pgsim_step_result *r)
+{
+	const struct pgsim_scn_node *want = x->invariants;
+	const char *got = r->act.invariants;
+	char e1[160];
+	size_t off = 0;
+	unsigned n_got = 0;
+	bool same = true;
+
+	if (!r->act.has_invariants)
+		return;
+	for (const char *p = got; *p; p++)
+		n_got += p == got || p[-1] == ',';
+	e1[0] = '\0';
+	for (unsigned i = 0; want && i < want->n; i++) {
+		same = same && id_in(want->items[i].text, got);
+		if (off < sizeof(e1))
+			off += (size_t)snprintf(e1 + off, sizeof(e1) - off, "%s%s", i ? "," : "",
+						want->items[i].text);
+	}
+	if (!same || n_got != (want ? want->n : 0))
+		mm(r, "invariants", want && want->n ? e1 : "all hold", "%s",
+		   got[0] ? got : "all hold");
+}
+
 void eng_expect_match(const struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		      const struct eng_expect *x, struct pgsim_step_result *r)
 {
@@ -264,6 +307,8 @@ void eng_expect_match(const struct pgsim_engine *e, const struct pgsim_scn_step 
 		match_created(x, r);
 	if (x->output && strcmp(x->output, r->output ? r->output : "") != 0)
 		match_output(x->output, r->output ? r->output : "", r);
+	if (op->produces & X_INVARIANTS)
+		match_invariants(x, r);
 }
 
 /* ---- outcome in words ------------------------------------------------------ */
@@ -333,6 +378,8 @@ void eng_outcome_str(const struct pgsim_engine *e, const struct pgsim_scn_step *
 	}
 	if (a->has_value)
 		put(&s, "value 0x%llx", (unsigned long long)a->value);
+	if (a->has_invariants)
+		put(&s, a->invariants[0] ? "violated: %s" : "invariants hold%s", a->invariants);
 	if (!s.off)
 		put(&s, "done");
 }

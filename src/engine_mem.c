@@ -289,9 +289,14 @@ int eng_run_print(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 /* ---- check --------------------------------------------------------------------- */
 
 /* The invariant checker is issue 5.  Until it exists a `check` step is an
- * input error at prepare time (never a silent pass); the key schema
- * (`check: invariants`, `ids:`, `expect: {invariants: [...]}`) is already
- * what the checker will take. */
+ * input error at prepare time (never a silent pass).  Everything else is
+ * in place for it: the keys (`check: invariants`, `ids: [...]` to run only
+ * some), the expectation (`expect: {invariants: [IDs]}`, default: none
+ * violated), the outcome (pgsim_step_actual.invariants, a comma-separated
+ * list of violated IDs, matched as a set, printed and in JSON).  Wiring
+ * the checker is: eng_prep_check validates `ids` and the expected IDs
+ * with the checker's table, eng_run_check runs it and fills
+ * has_invariants / invariants. */
 int eng_run_check(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		  struct pgsim_step_actual *a)
 {

@@ -197,6 +197,20 @@ static void json_actual(FILE *out, const struct pgsim_step_actual *a)
 		}
 		fputc(']', out);
 	}
+	if (a->has_invariants) {
+		const char *p = a->invariants;
+
+		jkey(out, "invariants", &first);
+		fputc('[', out);
+		while (*p) {
+			size_t l = strcspn(p, ",");
+
+			fprintf(out, "%s\"%.*s\"", p == a->invariants ? "" : ",", (int)l, p);
+			p += l;
+			p += *p == ',';
+		}
+		fputc(']', out);
+	}
 	fputc('}', out);
 }
 

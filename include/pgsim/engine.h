@@ -64,6 +64,10 @@ struct pgsim_step_actual {
 	struct pgsim_translation t;
 	bool has_created;              /* map_helper */
 	struct pgsim_kmap_report created;
+	/* check: the IDs of the invariants that were violated, comma
+	 * separated in the checker's order ("" = all held) */
+	bool has_invariants;
+	char invariants[512];
 	char error[200];               /* pgsim itself failed ("" = no) */
 };
 
