@@ -86,6 +86,10 @@ static void consts_init(struct pgsim_vs_env *env, const struct pgsim_vs_env_opts
 	c->reserve_start = (c->kernel_reserved_start - c->reserve_size) & c->reserved;
 	c->map_paging_objects = env->ad->map_paging_objects;
 	c->first_hint = 0x10000000ull;
+	c->default_attr = pgsim_kernel_default_attr(env->k);
+	c->uncached_attr = 0;
+	if (env->ad->uncached_attr)
+		pgsim_kernel_attr_parse(env->k, env->ad->uncached_attr, &c->uncached_attr);
 }
 
 int pgsim_vs_env_new(struct pgsim_kernel *k, const struct pgsim_vs_env_opts *o,

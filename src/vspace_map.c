@@ -65,12 +65,7 @@ int vs_sel4_map_page(struct pgsim_vs_env *env, uint64_t root, uint64_t frame, ui
 	*n_objs = 0;
 	if (!root)
 		return EINVAL;
-	uint64_t attr = pgsim_kernel_default_attr(env->k);
-	if (!cacheable) {
-		attr = 0;
-		if (env->ad->uncached_attr)
-			pgsim_kernel_attr_parse(env->k, env->ad->uncached_attr, &attr);
-	}
+	uint64_t attr = cacheable ? env->c.default_attr : env->c.uncached_attr;
 	struct pgsim_kres r;
 	if (kmap(env, frame, root, vaddr, rights, attr, "Page_Map", &r))
 		return -1;

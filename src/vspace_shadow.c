@@ -98,17 +98,19 @@ struct vs_node *vs_child(const struct pgsim_vs *vs, const struct vs_node *n, uns
 
 void vs_set_mid(struct pgsim_vs *vs, struct vs_node *n, unsigned i, uint64_t v, struct vs_node *child)
 {
+	/* a new table starts out as the entry it replaces (update_entries_mid
+	 * passes the old sentinel on): its entries inherit that entry's
+	 * history */
+	uint32_t old_ev = n->ev[i], old_rs = n->rs[i];
 	n->e[i] = v;
 	n->child[i] = child;
 	n->ev[i] = vs->env->cur;
 	n->rs[i] = v == RES(vs) ? vs->env->ctx_res : 0;
 	if (child) {
 		child->base = n->base + (uint64_t)i * vs_bytes_for_level(vs, n->level);
-		/* the new table's entries inherit the history of the sentinel
-		 * they were filled with (update_entries_mid passes it on) */
 		for (size_t k = 0; k < (1u << vs->bits); k++) {
-			child->ev[k] = vs->env->cur;
-			child->rs[k] = child->e[k] == RES(vs) ? vs->env->ctx_res : 0;
+			child->ev[k] = old_ev;
+			child->rs[k] = child->e[k] == RES(vs) ? old_rs : 0;
 		}
 	}
 }
@@ -301,17 +303,13 @@ static int update_mid(struct pgsim_vs *vs, struct vs_node *n, int l, uint64_t st
 		struct vs_node *c;
 		if (v == VS_EMPTY || v == RES(vs)) {
 			/* the new table starts out as the sentinel it replaces */
-			uint32_t keep_rs = n->rs[i];
 			c = vs_create_level(vs, l - 1, v);
 			if (!c) {
 				vs_log(vs->env, "Failed to allocate and map book keeping frames "
 				       "during bootstrapping");
 				return -1;
 			}
-			uint32_t save = vs->env->ctx_res;
-			vs->env->ctx_res = keep_rs;
 			vs_set_mid(vs, n, i, c->ptr, c);
-			vs->env->ctx_res = save;
 		} else {
 			c = follow(vs, n, i);
 			if (!c)

@@ -126,6 +126,8 @@ struct pgsim_vs_consts {
 	uint64_t reserve_start, reserve_size; /* VSPACE_RESERVE_START / _SIZE */
 	unsigned map_paging_objects;/* VSPACE_MAP_PAGING_OBJECTS */
 	uint64_t first_hint;        /* last_allocated after common_init: 0x10000000 */
+	uint64_t default_attr;      /* seL4_ARCH_Default_VMAttributes */
+	uint64_t uncached_attr;     /* seL4_ARCH_Uncached_VMAttributes */
 };
 void pgsim_vs_env_consts(const struct pgsim_vs_env *env, struct pgsim_vs_consts *c);
 
