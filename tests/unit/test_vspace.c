@@ -23,6 +23,22 @@
  * AArch64: 3 tables for the first VA, 1 for the second) or 2 + 1 (Sv39).
  */
 #include "test_vspace_util.h"
+#include "pgsim/check.h"
+
+/* What a print function wrote, as a string (caller frees). */
+static char *capture(void (*fn)(FILE *, void *), void *arg)
+{
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	fn(f, arg);
+	long n = ftell(f);
+	rewind(f);
+	char *buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
 
 /* The seed state on ia32, with one 387-page ELF segment. */
 static void test_seed_ia32(void **state)
@@ -256,6 +272,105 @@ static void test_consts(void **state)
 	vf_free(&f);
 }
 
+static void print_summary(FILE *f, void *vs)
+{
+	pgsim_vs_print_summary(f, vs);
+}
+
+static struct vfix *rec_fix;
+static void print_rec(FILE *f, void *vs)
+{
+	struct pgsim_chk_ctx ctx = { &rec_fix->cfg, rec_fix->mem, rec_fix->k, rec_fix->env };
+	pgsim_vs_print_reconciliation(f, vs, &ctx);
+}
+
+/* The seed walker's summary of the ia32 child, line by line as section
+ * 4.1 / 5 give it: one 17-page malloced reservation; PDE 32: 387 used,
+ * 0 reserved, 637 empty; PDE 64: 18 used, 1 reserved, 1005 empty; the
+ * top level: 2 used, 128 reserved, 894 empty. */
+static void test_summary_ia32(void **state)
+{
+	(void)state;
+	struct vfix f;
+	vf_init(&f, "ia32");
+	vf_spawn(&f, vf_seg1, 1);
+	char *out = capture(print_summary, f.C);
+	assert_string_equal(out,
+			    "vspace child: 1 reservation\n"
+			    "  [0] 0x10001000-0x10012000 17 pages malloced=1\n"
+			    "VSPACE_NUM_LEVELS 2, VSPACE_LEVEL_BITS 10\n"
+			    "  top[32] 0x8000000-0x83fffff: used 387 reserved 0 empty 637\n"
+			    "  top[64] 0x10000000-0x103fffff: used 18 reserved 1 empty 1005\n"
+			    "  top level: used 2 reserved 128 empty 894\n");
+	free(out);
+	vf_free(&f);
+}
+
+/* On x86_64 the whole spawn is under PML4 entry 0: 405 used and 1
+ * reserved of its 2^27 slots, then one line per bottom table (512 slots:
+ * 387 + 125 empty; 18 + 1 + 493); the top level: 1 used, 512 - 255 = 257
+ * reserved, 254 empty. */
+static void test_summary_x86_64(void **state)
+{
+	(void)state;
+	struct vfix f;
+	vf_init(&f, "x86_64");
+	vf_spawn(&f, vf_seg1, 1);
+	char *out = capture(print_summary, f.C);
+	assert_string_equal(out,
+			    "vspace child: 1 reservation\n"
+			    "  [0] 0x10001000-0x10012000 17 pages malloced=1\n"
+			    "VSPACE_NUM_LEVELS 4, VSPACE_LEVEL_BITS 9\n"
+			    "  top[0] 0x0-0x7fffffffff: used 405 reserved 1 empty 134217322\n"
+			    "    table 0x8000000-0x81fffff: used 387 reserved 0 empty 125\n"
+			    "    table 0x10000000-0x101fffff: used 18 reserved 1 empty 493\n"
+			    "  top level: used 1 reserved 257 empty 254\n");
+	free(out);
+	vf_free(&f);
+}
+
+/* The reconciliation of the ia32 seed is section 4.3's table: 387 ELF
+ * slots outside any reservation (their reservation freed by the ELF
+ * load), the IPC buffer outside, the guard RESERVED inside, 16 stack
+ * pages inside, the shared page outside with cookie 0, the kernel region
+ * 896..1023; every one agreeing with the hardware; totals 405 used = 16
+ * + 389, reserved 1 + 128 top-level entries. */
+static void test_reconciliation_ia32(void **state)
+{
+	(void)state;
+	struct vfix f;
+	vf_init(&f, "ia32");
+	vf_spawn(&f, vf_seg1, 1);
+	rec_fix = &f;
+	char *out = capture(print_rec, f.C);
+	static const char *const want[] = {
+		"  0x8048000-0x81cafff L0[72..458] 387 used: no reservation (made under 1, freed by op ",
+		"by new_pages_at_vaddr in configure_process child; cookie ut; hardware: agrees\n",
+		"  0x10000000-0x10000fff L0[0] 1 used: no reservation; by new_pages in configure_process "
+		"child; cookie ut; hardware: agrees\n",
+		"  0x10001000-0x10001fff L0[1] 1 reserved: in reservation 2; by reserve_range in "
+		"configure_process child; cookie -; hardware: agrees (not present)\n",
+		"  0x10002000-0x10011fff L0[2..17] 16 used: in reservation 2; by new_pages_at_vaddr in "
+		"configure_process child; cookie ut; hardware: agrees\n",
+		"  0x10012000-0x10012fff L0[18] 1 used: no reservation (made under 3, freed by op ",
+		"by share_mem_at_vaddr in vspace_share_mem child; cookie 0; hardware: agrees\n",
+		"  0xe0000000-0xffffffff L1[896..1023] 131072 reserved: no reservation; by "
+		"common_init_post_bootstrap in configure_process child; cookie -; hardware: kernel region\n",
+		"  used 405 = 16 in reservations + 389 outside any\n",
+		"  reserved 131073 = 1 in reservations + 0 outside any + 131072 kernel region (128 "
+		"top-level entries)\n",
+	};
+	const char *p = out;
+	for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const char *q = strstr(p, want[i]);
+		if (!q)
+			fail_msg("missing in order: %s\n--- got:\n%s", want[i], out);
+		p = q + strlen(want[i]);
+	}
+	free(out);
+	vf_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +380,9 @@ int main(void)
 		cmocka_unit_test(test_spawn_aarch64),
 		cmocka_unit_test(test_spawn_sv39),
 		cmocka_unit_test(test_consts),
+		cmocka_unit_test(test_summary_ia32),
+		cmocka_unit_test(test_summary_x86_64),
+		cmocka_unit_test(test_reconciliation_ia32),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
