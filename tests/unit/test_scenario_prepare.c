@@ -132,9 +132,15 @@ static const struct prep_case cases[] = {
 	  "t.yaml:6:19: print: from is above to\n", false },
 	{ "slots without caps", X64 OBJ STEPS "  - print: {what: ranges, slots: [f]}\n",
 	  "t.yaml:6:34: print.slots: only with what: caps\n", false },
-	{ "check is not supported yet", X64 OBJ STEPS "  - check: invariants\n",
-	  "t.yaml:6:5: check: invariant checking is not supported yet (pgsim has no invariant "
-	  "checker); remove this step\n", false },
+	{ "unknown invariant with a hint", X64 OBJ STEPS
+	  "  - check: {what: invariants, ids: [CAP-WLK]}\n",
+	  "t.yaml:6:37: check.ids: unknown invariant 'CAP-WLK' (did you mean 'CAP-WALK'?)\n", false },
+	{ "unknown invariant", X64 OBJ STEPS "  - check: invariants\n    expect: {invariants: [NOPE]}\n",
+	  "t.yaml:7:27: expect.invariants: unknown invariant 'NOPE' (scenarios can check: ", true },
+	{ "invariant that needs the vspace model", X64 OBJ STEPS
+	  "  - check: {what: invariants, ids: [RES-COVERED]}\n",
+	  "t.yaml:6:37: check.ids: RES-COVERED needs a sel4utils vspace model, which scenarios "
+	  "do not have yet\n", false },
 	/* ---- expectations --------------------------------------------------------- */
 	{ "unknown seL4 error", X64 OBJ STEPS "  - unmap: f\n    expect: seL4_DeleteFirts\n",
 	  "t.yaml:7:13: expect.error: unknown seL4 error 'seL4_DeleteFirts' (did you mean "
