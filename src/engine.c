@@ -221,6 +221,11 @@ static int prepare_machine(struct pgsim_engine *e, struct pgsim_scn_diags *d)
 		return -EINVAL;
 	}
 	pgsim_cfg_init(&e->cfg, a);
+	/* A scenario models a thread under seL4, whose CPU state is not the
+	 * walker's generic default: seL4 never sets EFER.NXE (sel4-vspace.md
+	 * 5.1), so x86 has no execute-disable and fetch faults carry no I/D
+	 * bit.  Architectures without the flag ignore this; `cpu:` overrides. */
+	(void)pgsim_cfg_set_flag(&e->cfg, "nxe", false);
 	if (s->va_bits && pgsim_cfg_set_va_bits(&e->cfg, (unsigned)s->va_bits->num)) {
 		size_t off = 0;
 
