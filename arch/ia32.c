@@ -79,11 +79,6 @@ static uint64_t flags_of(const struct pgsim_cfg *cfg, int level, enum pgsim_entr
 	return e & ~(type_bits(level, kind) | kind_addr_mask(cfg, level, kind));
 }
 
-static void leaf_attrs(const struct pgsim_cfg *cfg, int level, uint64_t e, char *buf, size_t len)
-{
-	x86_attrs_text(e, level == 0 ? 7 : 12, buf, len);
-}
-
 static const struct pgsim_arch_ops ops = {
 	.classify = classify,
 	.accumulate = x86_accumulate,
@@ -93,7 +88,7 @@ static const struct pgsim_arch_ops ops = {
 	.report = x86_report,
 	.encode = encode,
 	.flags_of = flags_of,
-	.leaf_attrs = leaf_attrs,
+	.leaf_attrs = x86_leaf_attrs,
 };
 
 #define T (1u << PGSIM_ENTRY_TABLE)

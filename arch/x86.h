@@ -21,8 +21,8 @@ enum pgsim_fault_kind x86_leaf_ad(const struct pgsim_cfg *cfg, int level, uint64
 				  enum pgsim_access acc, bool permitted, uint64_t *out);
 uint64_t x86_table_ad(const struct pgsim_cfg *cfg, int level, uint64_t e);
 void x86_report(const struct pgsim_cfg *cfg, enum pgsim_access acc, bool user, struct pgsim_fault *f);
-/* Memory-type index (4*PAT + 2*PCD + PWT) and G, for dumps; pat_bit is
- * where this leaf keeps PAT (7 in a 4K PTE, 12 in a large-page entry). */
-void x86_attrs_text(uint64_t e, unsigned pat_bit, char *buf, size_t len);
+/* Memory-type index (4*PAT + 2*PCD + PWT) and G, for dumps.  PAT is bit 7
+ * of a 4K PTE and bit 12 of a large-page entry in every x86 paging mode. */
+void x86_leaf_attrs(const struct pgsim_cfg *cfg, int level, uint64_t e, char *buf, size_t len);
 
 #endif

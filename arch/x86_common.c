@@ -111,8 +111,9 @@ void x86_report(const struct pgsim_cfg *cfg, enum pgsim_access acc, bool user, s
 		 (unsigned long long)f->addr);
 }
 
-void x86_attrs_text(uint64_t e, unsigned pat_bit, char *buf, size_t len)
+void x86_leaf_attrs(const struct pgsim_cfg *cfg, int level, uint64_t e, char *buf, size_t len)
 {
+	unsigned pat_bit = level == 0 ? 7 : 12;
 	unsigned idx = (unsigned)(((e >> pat_bit) & 1) << 2 | ((e >> 4) & 1) << 1 | ((e >> 3) & 1));
 	snprintf(buf, len, "pat%u%s", idx, (e & X86_G) ? " G" : "");
 }
