@@ -66,7 +66,14 @@ void chk_cap_walk(struct chk_run *r, unsigned idx)
 		chk_view_kcap(ki, w.cap, sizeof w.cap);
 		chk_view_walk(r, root, ki->vaddr, w.walker, sizeof w.walker);
 		char cause[200];
-		if (!ok)
+		struct pgsim_kcap_info other;
+		bool bd = ok && chk_frame_with(r, ki->asid, ki->vaddr, t.pa, &other) == 0 &&
+			  strcmp(other.slot, ki->slot);
+		if (bd)
+			snprintf(cause, sizeof cause, "%s was mapped over %s's entry (x86 overwrites a "
+				 "present 4 KiB entry without a check): %s still counts as mapped", other.slot,
+				 ki->slot, ki->slot);
+		else if (!ok)
 			snprintf(cause, sizeof cause, "the kernel has %s mapped here but the walker faults",
 				 ki->slot);
 		else if (t.pa != ki->pa || t.page_lg2 != ki->size_lg2)
@@ -77,7 +84,7 @@ void chk_cap_walk(struct chk_run *r, unsigned idx)
 				 pgsim_vm_rights_name(chk_walk_rights(&t)), ki->slot,
 				 pgsim_vm_rights_name(ki->map_rights));
 		chk_add(r, idx, vs_of_asid(r, ki->asid), ki->asid, ki->vaddr,
-			ki->vaddr + (1ull << ki->size_lg2) - 1, 1ull << (ki->size_lg2 - 12), false, cause, &w);
+			ki->vaddr + (1ull << ki->size_lg2) - 1, 1ull << (ki->size_lg2 - 12), bd, cause, &w);
 	}
 }
 
@@ -94,7 +101,8 @@ static int leaf_cb(void *c, const struct pgsim_range *rg)
 	struct hw_ctx *h = c;
 	struct chk_run *r = h->r;
 	struct pgsim_kcap_info ki;
-	if (chk_frame_at(r, h->asid, rg->va, &ki) == 0 && ki.pa == rg->pa && ki.size_lg2 == rg->page_lg2)
+	if (chk_frame_with(r, h->asid, rg->va, rg->pa, &ki) == 0 && ki.vaddr == rg->va &&
+	    ki.size_lg2 == rg->page_lg2)
 		return 0;
 	struct pgsim_chk_violation w;
 	memset(&w, 0, sizeof w);

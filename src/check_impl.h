@@ -102,5 +102,8 @@ void chk_table_cap(struct chk_run *r, unsigned idx);
 int chk_walk_user(struct chk_run *r, pgsim_pa_t root, const struct pgsim_range_cb *cb);
 /* The mapped frame cap of asid at va (exact base), or -ENOENT. */
 int chk_frame_at(struct chk_run *r, uint32_t asid, uint64_t va, struct pgsim_kcap_info *ki);
+/* A frame cap of asid whose mapping covers va and whose frame holds pa
+ * (several caps can claim one address after a silent x86 overwrite). */
+int chk_frame_with(struct chk_run *r, uint32_t asid, uint64_t va, pgsim_pa_t pa, struct pgsim_kcap_info *ki);
 
 #endif

@@ -214,7 +214,15 @@ void chk_shadow_backed(struct chk_run *r, unsigned idx)
 			bool k_here = frame && ki.mapped && ki.asid == v->asid && ki.vaddr == b;
 			char cause[200];
 			bool bd = false;
-			if (lib_here && !k_here) {
+			struct pgsim_kcap_info other;
+			bool overwritten = hw && chk_frame_with(r, v->asid, va, t.pa, &other) == 0 &&
+					   strcmp(other.slot, frame ? ki.slot : "");
+			if (overwritten) {
+				bd = true;
+				snprintf(cause, sizeof cause, "%s was mapped over it (a 4 KiB Page_Map onto a "
+					 "present entry overwrites it silently on x86) and the shadow still "
+					 "holds cap 0x%llx", other.slot, (unsigned long long)cap);
+			} else if (lib_here && !k_here) {
 				bd = true;
 				snprintf(cause, sizeof cause, "the library mapped cap 0x%llx here, but the "
 					 "kernel no longer has it mapped here: unmapped, deleted or revoked "

@@ -133,7 +133,9 @@ struct pgsim_vs_env {
 
 #define VS_ABORTED(env) ((env)->abort != VS_RUN)
 
-/* ---- vspace.c: environment, events, vka, outcome ------------------------- */
+/* ---- vspace.c: environment, events, outcome; vspace_vka.c: the vka ------- */
+/* Grow *v (of *max elements of elem bytes) to hold need; -ENOMEM. */
+int vs_grow(void **v, size_t *max, size_t need, size_t elem);
 void vs_out_begin(struct pgsim_vs_env *env, struct pgsim_vs_out *out);
 int vs_out_end(struct pgsim_vs_env *env);
 uint32_t vs_op_push(struct pgsim_vs_env *env, const struct pgsim_vs *vs, const char *op,

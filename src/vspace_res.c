@@ -240,7 +240,12 @@ static int reserve_common(struct pgsim_vs *vs, const char *op, bool at, uint64_t
 	uint32_t p = at ? vs_op_push(env, vs, op, "0x%llx +0x%llx", (unsigned long long)vaddr,
 				     (unsigned long long)bytes)
 			: vs_op_push(env, vs, op, "0x%llx bytes", (unsigned long long)bytes);
-	if (vs_usable(vs)) {
+	if (vs_usable(vs) && bytes == 0) {
+		/* vspace_reserve_range_aligned / _at refuse it before the library */
+		vs_log(env, "Attempt to reserve 0 length range");
+		env->out->ret = -1;
+		env->out->status = PGSIM_VS_FAILED;
+	} else if (vs_usable(vs)) {
 		struct pgsim_vs_res *r = at ? vs_reserve_at(vs, vaddr, bytes, deferred ? 0 : rights,
 							    cacheable, no_alloc)
 					    : vs_reserve_aligned(vs, bytes, size_bits, rights,
