@@ -445,13 +445,15 @@ static const struct ktype arm_types[] = {
 	{ { "seL4_ARM_HugePageObject", "huge_page", PGSIM_KOBJ_FRAME, 30, 5, false, 2 },
 	  { "frame_1g", "1g", NULL }, K_FRAME_LABELS },
 	{ { "seL4_ARM_VSpaceObject", "vspace", PGSIM_KOBJ_TABLE, 12, 6, true, 3 },
-	  { "vspace_root", "root", "pgd", "page_global_directory", NULL }, K_PT_LABELS },
+	  { "vspace_root", "root", "pgd", "page_global_directory", NULL }, K_PT_LABELS,
+	  "Deriving a VSpace cap without an assigned ASID" },
 	{ { "seL4_ARM_SmallPageObject", "frame", PGSIM_KOBJ_FRAME, 12, 7, false, 0 },
 	  { "frame_4k", "small_page", "4k", "page", NULL }, K_FRAME_LABELS },
 	{ { "seL4_ARM_LargePageObject", "large_page", PGSIM_KOBJ_FRAME, 21, 8, false, 1 },
 	  { "frame_2m", "2m", NULL }, K_FRAME_LABELS },
 	{ { "seL4_ARM_PageTableObject", "page_table", PGSIM_KOBJ_TABLE, 12, 9, false, -1 },
-	  { "pt", "pud", "page_upper_directory", "pd", "page_directory", NULL }, K_PT_LABELS },
+	  { "pt", "pud", "page_upper_directory", "pd", "page_directory", NULL }, K_PT_LABELS,
+	  "Deriving a PT cap without an assigned ASID" },
 };
 
 const struct karch karch_aarch64 = {

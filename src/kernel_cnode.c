@@ -92,9 +92,14 @@ static int derive_insert(struct pgsim_kernel *k, const char *src, const char *de
 	}
 	struct kcap s = k->caps[si];
 	/* maskCapRights: frames narrow their VM rights (Arch_maskCapRights
-	 * = maskVMRights); the other caps modelled here carry none. */
-	if (s.type == PGSIM_KCAP_FRAME)
+	 * = maskVMRights, which also prints its write-only warning); the
+	 * other caps modelled here carry none. */
+	bool write_only = false;
+	if (s.type == PGSIM_KCAP_FRAME) {
+		write_only = s.rights == PGSIM_VM_READ_WRITE && (rights & PGSIM_SEL4_CAN_WRITE) &&
+			     !(rights & PGSIM_SEL4_CAN_READ);
 		s.rights = pgsim_vm_rights_mask(s.rights, rights);
+	}
 	/* deriveCap */
 	switch (s.type) {
 	case PGSIM_KCAP_UNTYPED:
@@ -104,11 +109,9 @@ static int derive_insert(struct pgsim_kernel *k, const char *src, const char *de
 		}
 		break;
 	case PGSIM_KCAP_TABLE:
+		/* Arch_deriveCap / Mode_deriveCap: the message names the type */
 		if (!s.mapped) {
-			k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION,
-			      k_is_vtable_root(k, &s) && k->objs[s.obj].type->info.level >= 0
-			      ? "Deriving a vspace root cap without an assigned ASID"
-			      : "Deriving an unmapped PT cap");
+			k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, k->objs[s.obj].type->derive_msg);
 			return 0;
 		}
 		break;
@@ -145,6 +148,8 @@ static int derive_insert(struct pgsim_kernel *k, const char *src, const char *de
 	if (src_untyped)
 		k->caps[si].free_bytes = 1ull << k->objs[s.obj].size_lg2;
 	k_res_ok(r);
+	if (write_only)
+		k_note_write_only(r, PGSIM_VM_READ_WRITE, PGSIM_SEL4_CAN_WRITE);
 	return 0;
 }
 

@@ -21,9 +21,14 @@ struct ktype {
 	const char *aliases[6];   /* extra scenario names, NULL-terminated */
 	enum pgsim_klabel map_label, unmap_label; /* what libsel4's typed
 						   * Map/Unmap for it send */
+	/* tables: Arch_deriveCap's userError for an unmapped / unassigned
+	 * cap of this type */
+	const char *derive_msg;
 };
 
-#define K_FRAME_LABELS PGSIM_KL_PAGE_MAP, PGSIM_KL_PAGE_UNMAP
+/* the tail of a frame (or untyped) type: its labels, no derive message */
+#define K_FRAME_LABELS PGSIM_KL_PAGE_MAP, PGSIM_KL_PAGE_UNMAP, NULL
+/* a table type's labels; its derive message follows */
 #define K_PT_LABELS PGSIM_KL_PAGE_TABLE_MAP, PGSIM_KL_PAGE_TABLE_UNMAP
 
 struct kobj {

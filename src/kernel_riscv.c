@@ -388,7 +388,8 @@ static const struct ktype rv_types[] = {
 	{ { "seL4_RISCV_Mega_Page", "large_page", PGSIM_KOBJ_FRAME, 21, 7, false, 1 },
 	  { "frame_2m", "2m", "mega_page", NULL }, K_FRAME_LABELS },
 	{ { "seL4_RISCV_PageTableObject", "page_table", PGSIM_KOBJ_TABLE, 12, 8, true, -1 },
-	  { "pt", "vspace", "vspace_root", "root", NULL }, K_PT_LABELS },
+	  { "pt", "vspace", "vspace_root", "root", NULL }, K_PT_LABELS,
+	  "Deriving an unmapped PT cap" },
 };
 
 const struct karch karch_sv39 = {

@@ -552,9 +552,11 @@ static const struct kattr_name x86_attrs[] = {
 static const struct ktype x86_64_types[] = {
 	UNTYPED_TYPE,
 	{ { "seL4_X86_PDPTObject", "pdpt", PGSIM_KOBJ_TABLE, 12, 5, false, 2 },
-	  { "page_directory_pointer_table", NULL }, PDPT_LABELS },
+	  { "page_directory_pointer_table", NULL }, PDPT_LABELS,
+	  "Deriving an unmapped PTPD cap" /* sic, Mode_deriveCap */ },
 	{ { "seL4_X64_PML4Object", "pml4", PGSIM_KOBJ_TABLE, 12, 6, true, 3 },
-	  { "vspace", "vspace_root", "root", NULL }, PD_LABELS },
+	  { "vspace", "vspace_root", "root", NULL }, PD_LABELS,
+	  "Deriving a PML4 cap without an assigned ASID" },
 	{ { "seL4_X64_HugePageObject", "huge_page", PGSIM_KOBJ_FRAME, 30, 7, false, 2 },
 	  { "frame_1g", "1g", NULL }, K_FRAME_LABELS },
 	{ { "seL4_X86_4K", "frame", PGSIM_KOBJ_FRAME, 12, 8, false, 0 },
@@ -562,9 +564,9 @@ static const struct ktype x86_64_types[] = {
 	{ { "seL4_X86_LargePageObject", "large_page", PGSIM_KOBJ_FRAME, 21, 9, false, 1 },
 	  { "frame_2m", "2m", NULL }, K_FRAME_LABELS },
 	{ { "seL4_X86_PageTableObject", "page_table", PGSIM_KOBJ_TABLE, 12, 10, false, 0 },
-	  { "pt", NULL }, K_PT_LABELS },
+	  { "pt", NULL }, K_PT_LABELS, "Deriving an unmapped PT cap" },
 	{ { "seL4_X86_PageDirectoryObject", "page_directory", PGSIM_KOBJ_TABLE, 12, 11, false, 1 },
-	  { "pd", NULL }, PD_LABELS },
+	  { "pd", NULL }, PD_LABELS, "Deriving a PD cap without an assigned ASID" },
 };
 
 static const struct ktype ia32_types[] = {
@@ -574,9 +576,10 @@ static const struct ktype ia32_types[] = {
 	{ { "seL4_X86_LargePageObject", "large_page", PGSIM_KOBJ_FRAME, 22, 6, false, 1 },
 	  { "frame_4m", "4m", NULL }, K_FRAME_LABELS },
 	{ { "seL4_X86_PageTableObject", "page_table", PGSIM_KOBJ_TABLE, 12, 7, false, 0 },
-	  { "pt", NULL }, K_PT_LABELS },
+	  { "pt", NULL }, K_PT_LABELS, "Deriving an unmapped PT cap" },
 	{ { "seL4_X86_PageDirectoryObject", "page_directory", PGSIM_KOBJ_TABLE, 12, 8, true, 1 },
-	  { "pd", "vspace", "vspace_root", "root", NULL }, PD_LABELS },
+	  { "pd", "vspace", "vspace_root", "root", NULL }, PD_LABELS,
+	  "Deriving a PD cap without an assigned ASID" },
 };
 
 const struct karch karch_x86_64 = {
