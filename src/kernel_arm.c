@@ -122,7 +122,10 @@ static int unmap_page(struct pgsim_kernel *k, const struct kcap *c)
 	return k_write_entry(k, s.pa, 0);
 }
 
-static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
+/* *masked: maskVMRights has run (its write-only warning is printed
+ * whatever a later check decides). */
+static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r,
+		     bool *masked)
 {
 	if (inv->n_words < 3 || inv->n_extra < 1) {
 		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, "");
@@ -133,6 +136,7 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	pgsim_va_t vaddr = inv->w[0];
 	uint64_t attr = inv->w[2];
 	enum pgsim_vm_rights vr = pgsim_vm_rights_mask(c->rights, (unsigned)inv->w[1]);
+	*masked = true;
 	const struct kcap *vs = k_cap(k, inv->extra[0]);
 	if (!vs || !k_is_valid_native_root(k, vs)) {
 		k_err_cap(r, 1, "");
@@ -183,7 +187,6 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	c->map_rights = vr;
 	c->map_attr = attr;
 	k_res_ok(r);
-	k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
 	return 0;
 }
 
@@ -248,8 +251,14 @@ static int arm_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 {
 	struct kcap *c = &k->caps[inv->ci];
 	switch (inv->label) {
-	case PGSIM_KL_PAGE_MAP:
-		return frame_map(k, inv, r);
+	case PGSIM_KL_PAGE_MAP: {
+		/* the failure's own userError, if it has one, is the one kept */
+		bool masked = false;
+		int rc = frame_map(k, inv, r, &masked);
+		if (!rc && masked && !r->msg[0])
+			k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
+		return rc;
+	}
 	case PGSIM_KL_PAGE_UNMAP: {
 		/* performPageInvocationUnmap */
 		if (c->mapped) {

@@ -92,7 +92,10 @@ static int unmap_page(struct pgsim_kernel *k, const struct kcap *c)
 	return k_write_entry(k, s.pa, 0);
 }
 
-static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
+/* *masked: maskVMRights has run (its write-only warning is printed
+ * whatever a later check decides). */
+static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r,
+		     bool *masked)
 {
 	if (inv->n_words < 3 || inv->n_extra < 1) {
 		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, "RISCVPageMap: Truncated message.");
@@ -152,6 +155,7 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		return 0;
 	}
 	enum pgsim_vm_rights vr = pgsim_vm_rights_mask(c->rights, (unsigned)inv->w[1]);
+	*masked = true;
 	if ((rc = k_write_entry(k, s.pa, make_pte(o->pa, !(attr & R_ATTR_XN), vr))))
 		return rc;
 	c->mapped = true;
@@ -160,7 +164,6 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	c->map_rights = vr;
 	c->map_attr = attr;
 	k_res_ok(r);
-	k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
 	return 0;
 }
 
@@ -169,8 +172,14 @@ static int rv_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 {
 	struct kcap *c = &k->caps[inv->ci];
 	switch (inv->label) {
-	case PGSIM_KL_PAGE_MAP:
-		return frame_map(k, inv, r);
+	case PGSIM_KL_PAGE_MAP: {
+		/* the failure's own userError, if it has one, is the one kept */
+		bool masked = false;
+		int rc = frame_map(k, inv, r, &masked);
+		if (!rc && masked && !r->msg[0])
+			k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
+		return rc;
+	}
 	case PGSIM_KL_PAGE_UNMAP: {
 		if (c->mapped) {
 			int rc = unmap_page(k, c);
