@@ -256,15 +256,19 @@ static int x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		return rc;
 	}
 	case PGSIM_KL_PAGE_UNMAP: {
-		/* performX86FrameInvocationUnmap */
+		/* performX86FrameInvocationUnmap: an unmapped cap is left as
+		 * it is (a copy keeps the address Mode_deriveCap left in it);
+		 * a mapped one is unmapped and its mapping fields cleared
+		 * (performX86PageInvocationUnmap).  ARM and RISC-V clear the
+		 * fields either way. */
 		if (c->mapped) {
 			int rc = unmap_page(k, c);
 			if (rc)
 				return rc;
+			c->mapped = false;
+			c->asid = 0;
+			c->vaddr = 0;
 		}
-		c->mapped = false;
-		c->asid = 0;
-		c->vaddr = 0;
 		k_res_ok(r);
 		return 0;
 	}

@@ -270,6 +270,39 @@ static void test_root_copies(void **state)
 	}
 }
 
+/* What a frame copy records: Arch_deriveCap clears the ASID, and keeps
+ * the address on x86 (Mode_deriveCap) and AArch64, clears it on RISC-V.
+ * Page_Unmap of that unmapped copy: x86 returns before touching the cap
+ * (performX86FrameInvocationUnmap), AArch64 and RISC-V always write
+ * address 0 (performPageInvocationUnmap).  The original's mapping stays. */
+static void test_unmapped_copy_fields(void **state)
+{
+	(void)state;
+	static const pgsim_va_t after_copy[N_ARCHS] = { 0x5000, 0x5000, 0x5000, 0 };
+	static const pgsim_va_t after_unmap[N_ARCHS] = { 0x5000, 0x5000, 0, 0 };
+	for (unsigned i = 0; i < N_ARCHS; i++) {
+		const struct arch_tables *a = &archs[i];
+		struct kfix f;
+		setup(&f, a);
+		kf_retype_from(&f, "u2", "frame", 0, "fr");
+		kf_map_ok(&f, "fr", "vs", 0x5000, RW, a->attr);
+		copy(&f, "fr", "fc", RW);
+		struct pgsim_kcap_info in = kf_cap(&f, "fc");
+		assert_false(in.mapped);
+		assert_int_equal(in.asid, 0);
+		assert_int_equal(in.vaddr, after_copy[i]);
+		struct pgsim_kres r = kf_unmap(&f, "fc");
+		kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+		assert_int_equal(kf_cap(&f, "fc").vaddr, after_unmap[i]);
+		assert_int_not_equal(kf_entry(&f, leaf_table(&f, a), 5), 0);
+		assert_true(kf_cap(&f, "fr").mapped);
+		/* the copy maps fresh at another address */
+		kf_map_ok(&f, "fc", "vs", 0x6000, RW, a->attr);
+		assert_int_equal(kf_cap(&f, "fc").vaddr, 0x6000);
+		kf_free(&f);
+	}
+}
+
 /* A table cap left mapped after its parent was unmapped (and zeroed) is
  * stale; once new tables occupy the same slots, its Unmap walks from the
  * root along its recorded address, does not meet itself (x86: the parent
@@ -508,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_revoke_untyped_with_mapped_frames),
 		cmocka_unit_test(test_revoke_untyped_with_vspace),
 		cmocka_unit_test(test_root_copies),
+		cmocka_unit_test(test_unmapped_copy_fields),
 		cmocka_unit_test(test_stale_table_unmap),
 		cmocka_unit_test(test_riscv_root_after_pool_delete),
 		cmocka_unit_test(test_derive_messages),
