@@ -420,6 +420,41 @@ static void test_frames_and_tables_overlap(void **state)
 	kf_free(&f);
 }
 
+/* Device frames: Page_Map does not look at capFIsDevice, so the entry is
+ * what the same rights and attributes give any frame (AArch64 attr 3 is
+ * even Normal cacheable memory); GetAddress is the device address.
+ * Revoking the device untyped unmaps its frame; the next Retype resets
+ * it without clearing device memory (resetUntypedCap). */
+static void test_device_frames(void **state)
+{
+	(void)state;
+	const pgsim_pa_t dev = 0xfe000000;
+	for (unsigned i = 0; i < N_ARCHS; i++) {
+		const struct arch_tables *a = &archs[i];
+		struct kfix f;
+		setup(&f, a, 0, a->n);
+		assert_int_equal(pgsim_kernel_add_untyped(f.k, "dev", dev, 16, true), 0);
+		kf_retype_from(&f, "dev", "frame", 0, "df");
+		assert_true(kf_cap(&f, "df").device);
+		assert_int_equal(kf_pa(&f, "df"), dev);
+		kf_map_ok(&f, "df", "vs", 0x5000, RW, a->attr);
+		pgsim_pa_t leaf = kf_pa(&f, last_table(a));
+		assert_int_equal(kf_entry(&f, leaf, 5), leaf4k(a->arch, dev, true));
+		struct pgsim_kres r;
+		assert_int_equal(pgsim_kernel_get_address(f.k, "df", &r), 0);
+		kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+		assert_int_equal(r.mr[0], dev);
+		tu_put(f.mem, dev + 0x10, 4, 0x5a5a);
+		assert_int_equal(pgsim_kernel_revoke(f.k, "dev", &r), 0);
+		kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+		assert_int_equal(kf_entry(&f, leaf, 5), 0);
+		kf_retype_from(&f, "dev", "frame", 0, "df2");
+		assert_int_equal(kf_pa(&f, "df2"), dev);
+		assert_int_equal(tu_get(f.mem, dev + 0x10, 4), 0x5a5a);
+		kf_free(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_remap_check_order),
 		cmocka_unit_test(test_remap_rewrites_and_rewalks),
 		cmocka_unit_test(test_frames_and_tables_overlap),
+		cmocka_unit_test(test_device_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
