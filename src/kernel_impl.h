@@ -226,6 +226,12 @@ int k_decode_retype(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 /* cteDelete of one slot (finaliseCap + emptySlot). */
 int k_delete_slot(struct pgsim_kernel *k, uint32_t ci);
 
+/* ---- kernel_x86.c (decode/perform; kernel_x86_info.c has the rest) ----- */
+int k_x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
+int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
+int k_x86_unmap_page(struct pgsim_kernel *k, const struct kcap *c);
+int k_x86_finalise_table(struct pgsim_kernel *k, const struct kcap *c);
+
 /* ---- kernel_invoke.c --------------------------------------------------- */
 int k_invoke(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
 
