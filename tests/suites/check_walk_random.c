@@ -301,7 +301,9 @@ static void enumerate(struct run *rn, int level, uint64_t table, uint64_t prefix
 		child = o.step_table[step + 1];
 		for (unsigned k = 0; k < depth; k++)
 			on_path = on_path || path[k] == child;
-		if (on_path)
+		/* depth never exceeds the number of levels; the bound also
+		 * tells the compiler so */
+		if (on_path || depth >= ORACLE_MAX_STEPS)
 			continue;
 		sub[depth] = child;
 		enumerate(rn, level - 1, child, va & ((1ull << c->va_bits) - 1), sub, depth + 1,
