@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "engine_impl.h"
+#include "engine_vspace.h"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -576,6 +577,7 @@ void pgsim_engine_free(struct pgsim_engine *e)
 {
 	if (!e)
 		return;
+	eng_vs_free(e);
 	pgsim_kernel_free(e->k);
 	pgsim_mem_free(e->mem);
 	free(e->exp);

@@ -17,6 +17,7 @@ enum {
 };
 
 struct pgsim_engine;
+struct eng_vs;
 
 /* The engine's half of an op table row (pgsim_scn_opdef.impl). */
 struct eng_op {
@@ -99,6 +100,7 @@ struct pgsim_engine {
 	const struct pgsim_engine_opts *opts;
 	FILE *trace;              /* NULL unless tracing */
 	FILE *out;                /* print output */
+	struct eng_vs *vs;        /* sel4utils model state (engine_vspace.c) */
 };
 
 /* engine.c */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine_impl.h"
+#include "engine_vspace.h"
 #include "pgsim/check.h"
 #include "pgsim/report.h"
 
@@ -299,7 +300,7 @@ int eng_run_print(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 int eng_run_check(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		  struct pgsim_step_actual *a)
 {
-	struct pgsim_chk_ctx ctx = { .cfg = &e->cfg, .mem = e->mem, .k = e->k, .env = NULL };
+	struct pgsim_chk_ctx ctx = { .cfg = &e->cfg, .mem = e->mem, .k = e->k, .env = eng_vs_env(e) };
 	const struct pgsim_scn_node *ids = eng_arg(st, "ids");
 	struct pgsim_chk_opts o = { 0, 0 };
 	struct pgsim_chk_result res;
@@ -311,6 +312,7 @@ int eng_run_check(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	rc = pgsim_chk_run(&ctx, &o, &res);
 	if (rc)
 		return rc;
+	res.fired_not_by_design = eng_vs_counted(st, &res);
 	a->has_invariants = true;
 	a->invariants[0] = '\0';
 	for (unsigned i = 0; i < pgsim_chk_count() && i < 64; i++)
@@ -323,25 +325,27 @@ int eng_run_check(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	return 0;
 }
 
-/* An invariant ID must be the checker's, and one that runs without a
- * sel4utils vspace model. */
-static void prep_id(const struct pgsim_scn_node *n, const char *where, struct pgsim_scn_diags *d)
+/* An invariant ID must be the checker's; one of the sel4utils vspace
+ * model's needs a sel4utils step in the scenario. */
+static void prep_id(const struct pgsim_scn_node *n, const char *where, bool vs,
+		    struct pgsim_scn_diags *d)
 {
 	const char *names[64];
 	unsigned cnt = 0;
 	int i = pgsim_chk_find(n->text);
 	const char *h;
 
-	if (i >= 0 && !pgsim_chk_def((unsigned)i)->needs_vspace)
+	/* the sel4utils vspace invariants need a sel4utils step
+	 * (engine_vspace.c) to have made the model */
+	if (i >= 0 && (vs || !pgsim_chk_def((unsigned)i)->needs_vspace))
 		return;
 	if (i >= 0) {
-		pgsim_scn_diag_add(d, n->mark, "%s: %s needs a sel4utils vspace model, which "
-				   "scenarios do not have yet", where, pgsim_chk_def((unsigned)i)->id);
+		pgsim_scn_diag_add(d, n->mark, "%s: %s needs the sel4utils vspace model, and this "
+				   "scenario has no sel4utils step", where, pgsim_chk_def((unsigned)i)->id);
 		return;
 	}
 	for (unsigned j = 0; j < pgsim_chk_count() && cnt < 64; j++)
-		if (!pgsim_chk_def(j)->needs_vspace)
-			names[cnt++] = pgsim_chk_def(j)->id;
+		names[cnt++] = pgsim_chk_def(j)->id;
 	h = pgsim_scn_suggest(n->text, names, cnt);
 	if (h) {
 		pgsim_scn_diag_add(d, n->mark, "%s: unknown invariant '%.40s' (did you mean '%s'?)",
@@ -364,12 +368,18 @@ void eng_prep_check(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 {
 	const struct pgsim_scn_node *ids = eng_arg(st, "ids");
 	const struct pgsim_scn_node *want = pgsim_scn_get(st->expect, "invariants");
+	bool vs = eng_vs_in_scenario(e->s);
 
-	(void)e;
 	for (unsigned i = 0; ids && i < ids->n; i++)
-		prep_id(&ids->items[i], "check.ids", d);
+		prep_id(&ids->items[i], "check.ids", vs, d);
+	for (const struct pgsim_scn_node *l = eng_arg(st, "strict"); l; l = NULL)
+		for (unsigned i = 0; i < l->n; i++)
+			prep_id(&l->items[i], "check.strict", vs, d);
+	for (const struct pgsim_scn_node *l = eng_arg(st, "allow"); l; l = NULL)
+		for (unsigned i = 0; i < l->n; i++)
+			prep_id(&l->items[i], "check.allow", vs, d);
 	for (unsigned i = 0; want && i < want->n; i++)
-		prep_id(&want->items[i], "expect.invariants", d);
+		prep_id(&want->items[i], "expect.invariants", vs, d);
 }
 
 void eng_prep_access(struct pgsim_engine *e, const struct pgsim_scn_step *st,

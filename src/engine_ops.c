@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "engine_impl.h"
+#include "engine_vspace.h"
 
 /* ---- run functions: seL4 invocations --------------------------------------- */
 
@@ -354,6 +355,10 @@ static const struct pgsim_scn_key k_print[] = {
 static const struct pgsim_scn_key k_check[] = {
 	{ .name = "what", .type = PGSIM_SCN_T_CHOICE, .choices = check_what, .required = true },
 	{ .name = "ids", .type = PGSIM_SCN_T_STRS },
+	/* engine_vspace.c's invariants: count these even when by design /
+	 * accept these even when not */
+	{ .name = "strict", .type = PGSIM_SCN_T_STRS },
+	{ .name = "allow", .type = PGSIM_SCN_T_STRS },
 	{ 0 }
 };
 
@@ -383,6 +388,7 @@ static const struct pgsim_scn_opdef ops[] = {
 	OP("translate", k_translate, "vaddr", eng_run_translate, X_FAULT | X_TRANSLATION, NULL),
 	OP_OWN_VSPACE("print", k_print, "what", eng_run_print, X_OUTPUT, eng_prep_print),
 	OP("check", k_check, "what", eng_run_check, X_INVARIANTS, eng_prep_check),
+	ENG_VSPACE_OPS
 };
 
 static const struct pgsim_scn_schema schema = {

@@ -166,6 +166,10 @@ const char *vs_slot(const struct pgsim_vs_env *env, uint64_t cptr, char *buf, si
 int vs_alloc_object(struct pgsim_vs_env *env, const struct pgsim_ktype_info *t, unsigned size_bits,
 		    enum pgsim_vs_cap_origin origin, const struct pgsim_vs *owner,
 		    uint64_t *cptr, uint64_t *ut);
+/* The same, the new cap's slot named `name` instead of "<prefix>0x<cptr>". */
+int vs_alloc_object_named(struct pgsim_vs_env *env, const struct pgsim_ktype_info *t, unsigned size_bits,
+			  enum pgsim_vs_cap_origin origin, const struct pgsim_vs *owner, const char *name,
+			  uint64_t *cptr, uint64_t *ut);
 const struct pgsim_ktype_info *vs_frame_type(const struct pgsim_vs_env *env, unsigned size_bits);
 /* vka_free_object: delete, free the slot, free the untyped. */
 void vs_free_object(struct pgsim_vs_env *env, uint64_t cptr, uint64_t ut);

@@ -49,8 +49,12 @@ static int configure(struct pgsim_vs_env *env, struct pgsim_vs_proc *proc, struc
 {
 	/* vka_alloc_vspace_root + assign_asid_pool */
 	uint64_t root, ut;
-	if (vs_alloc_object(env, pgsim_kernel_type_find(env->k, "vspace"), 12, PGSIM_VS_CAP_OBJECT, NULL,
-			    &root, &ut)) {
+	/* the root's slot is named "<process>.root" so a user can point the
+	 * walker at it (the CPtr is the vka's as usual) */
+	char slot[48];
+	snprintf(slot, sizeof slot, "%s.root", proc->name);
+	if (vs_alloc_object_named(env, pgsim_kernel_type_find(env->k, "vspace"), 12, PGSIM_VS_CAP_OBJECT,
+				  NULL, slot, &root, &ut)) {
 		vs_log(env, "Failed to allocate page directory for new process");
 		return -1;
 	}

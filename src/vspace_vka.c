@@ -107,6 +107,13 @@ int vs_alloc_object(struct pgsim_vs_env *env, const struct pgsim_ktype_info *t, 
 		    enum pgsim_vs_cap_origin origin, const struct pgsim_vs *owner,
 		    uint64_t *cptr, uint64_t *ut)
 {
+	return vs_alloc_object_named(env, t, size_bits, origin, owner, NULL, cptr, ut);
+}
+
+int vs_alloc_object_named(struct pgsim_vs_env *env, const struct pgsim_ktype_info *t, unsigned size_bits,
+			  enum pgsim_vs_cap_origin origin, const struct pgsim_vs *owner, const char *name,
+			  uint64_t *cptr, uint64_t *ut)
+{
 	*cptr = 0;
 	*ut = 0;
 	if (!t) {
@@ -116,6 +123,8 @@ int vs_alloc_object(struct pgsim_vs_env *env, const struct pgsim_ktype_info *t, 
 	uint64_t c;
 	if (vs_cspace_alloc(env, &c))
 		return -1;
+	if (name)
+		snprintf(vs_cap_get(env, c)->slot, sizeof env->caps[0].slot, "%s", name);
 	char slot[64];
 	vs_slot(env, c, slot, sizeof slot);
 	const char *dest[1] = { slot };

@@ -139,8 +139,8 @@ static const struct prep_case cases[] = {
 	  "t.yaml:7:27: expect.invariants: unknown invariant 'NOPE' (scenarios can check: ", true },
 	{ "invariant that needs the vspace model", X64 OBJ STEPS
 	  "  - check: {what: invariants, ids: [RES-COVERED]}\n",
-	  "t.yaml:6:37: check.ids: RES-COVERED needs a sel4utils vspace model, which scenarios "
-	  "do not have yet\n", false },
+	  "t.yaml:6:37: check.ids: RES-COVERED needs the sel4utils vspace model, and this "
+	  "scenario has no sel4utils step\n", false },
 	/* ---- expectations --------------------------------------------------------- */
 	{ "unknown seL4 error", X64 OBJ STEPS "  - unmap: f\n    expect: seL4_DeleteFirts\n",
 	  "t.yaml:7:13: expect.error: unknown seL4 error 'seL4_DeleteFirts' (did you mean "
