@@ -30,6 +30,30 @@ extern const struct eng_op eng_vs_op;
 /* The rows to put in the engine's op table. */
 #define ENG_VSPACE_OPS ENG_VSPACE_LIST(ENG_VS_ROW)
 
+/* A reservation named by the `as:` of the step that made it. */
+struct eng_vs_name {
+	const char *name;
+	struct pgsim_vs_res *res;
+};
+
+/* The sel4utils model's state in one engine (pgsim_engine.vs). */
+struct eng_vs {
+	struct pgsim_vs_env *env;
+	struct pgsim_vs_env_opts opts;
+	struct eng_vs_name *res;       /* named reservations */
+	unsigned n_res, max_res;
+	/* prepare: names defined so far */
+	const char **vs_names, **res_names, **proc_names;
+	unsigned n_vs, n_rn, n_pn;
+	const char **owned;            /* strings allocated here (root slot names) */
+	unsigned n_owned;
+};
+
+/* engine_vspace.c */
+struct eng_vs *eng_vs_state(struct pgsim_engine *e);
+/* engine_vspace_prep.c */
+void eng_vs_prepare(struct pgsim_engine *e, const struct pgsim_scn_step *st, struct pgsim_scn_diags *d);
+
 /* The model's environment of a running scenario (NULL when no vspace op
  * ran yet), for the check step. */
 const struct pgsim_vs_env *eng_vs_env(const struct pgsim_engine *e);
