@@ -15,7 +15,8 @@ static const char *const print_choices[] = { "summary", "reconciliation", "invar
 #define K_NUM(n, r) { .name = n, .type = PGSIM_SCN_T_NUM, .required = r }
 #define K_BOOL(n) { .name = n, .type = PGSIM_SCN_T_BOOL }
 #define K_STR(n, r) { .name = n, .type = PGSIM_SCN_T_STR, .required = r }
-#define K_PAGES K_NUM("pages", false)
+/* a bound on per-page loops a scenario can ask for (2^24 pages) */
+#define K_PAGES { .name = "pages", .type = PGSIM_SCN_T_NUM, .max = 1u << 24 }
 #define K_BYTES K_NUM("bytes", false)
 #define K_BITS { .name = "size_bits", .type = PGSIM_SCN_T_NUM, .max = 40 }
 #define K_RIGHTS { .name = "rights", .type = PGSIM_SCN_T_RIGHTS }
@@ -49,7 +50,7 @@ const struct pgsim_scn_key eng_vsk_get_vspace[] = {
 };
 const struct pgsim_scn_key eng_vsk_configure_process[] = {
 	K_STR("name", true), K_STR("spawner", true), K_SEGS, K_BOOL("elf_load"),
-	K_NUM("stack_pages", false), K_BOOL("ipc_buffer"), K_BOOL("stack"),
+	{ .name = "stack_pages", .type = PGSIM_SCN_T_NUM, .max = 1u << 24 }, K_BOOL("ipc_buffer"), K_BOOL("stack"),
 	{ .name = "reservations", .type = PGSIM_SCN_T_MAPS, .sub = cres_keys, .max = 4 }, { 0 }
 };
 const struct pgsim_scn_key eng_vsk_elf_load[] = {

@@ -31,6 +31,31 @@ uint64_t vs_find_range(struct pgsim_vs *vs, uint64_t n, unsigned size_bits)
 	uint64_t current = start;
 	uint64_t contiguous = 0;
 	while (contiguous < n) {
+		/* A whole EMPTY or RESERVED mid entry answers every step inside
+		 * it the same way: take them at once (what the per-step loop
+		 * would compute, without 2^27 iterations across an empty
+		 * PML4 entry). */
+		struct pgsim_vs_slot sl;
+		pgsim_vs_lookup(vs, current, &sl);
+		uint64_t rsz = sl.level ? vs_bytes_for_level(vs, sl.level) : 0;
+		if (sl.level && step <= rsz &&
+		    (sl.kind == PGSIM_VS_SLOT_EMPTY || sl.kind == PGSIM_VS_SLOT_MID_RESERVED)) {
+			uint64_t k = (((current & ~(rsz - 1)) + rsz) - current) / step;
+			if (sl.kind == PGSIM_VS_SLOT_EMPTY) {
+				uint64_t m = k < n - contiguous ? k : n - contiguous;
+				current += m * step;
+				contiguous += m;
+			} else {
+				current += k * step;
+				start = current;
+				contiguous = 0;
+			}
+			if (current >= vs->env->c.kernel_reserved_start) {
+				vs_log(vs->env, "Out of virtual memory");
+				return 0;
+			}
+			continue;
+		}
 		bool avail = vs_is_available_range(vs, current, current + step);
 		if (VS_ABORTED(vs->env))
 			return 0;
