@@ -235,20 +235,24 @@ static int gather_vs(struct chk_run *r, struct chk_vs *v, const struct pgsim_vs 
 	int rc = pgsim_vs_visit(vs, run_cb, v);
 	if (rc < 0)
 		return rc;
+	/* the nodes in list order, each once: a corrupted list may loop */
 	unsigned bound = pgsim_vs_res_count(r->ctx->env) + 1, n = 0;
-	const struct pgsim_vs_res *p;
-	for (p = v->info.head; p && n < bound; p = p->next)
-		n++;
-	v->list_ok = p == NULL;
-	v->ri = calloc(n ? n : 1, sizeof *v->ri);
+	v->ri = calloc(bound, sizeof *v->ri);
 	if (!v->ri)
 		return -ENOMEM;
-	p = v->info.head;
-	for (unsigned i = 0; i < n; i++, p = p->next) {
-		v->ri[i].lo = p->start & ~(CHK_PAGE - 1);
-		v->ri[i].hi = (p->end + CHK_PAGE - 1) & ~(CHK_PAGE - 1);
-		v->ri[i].r = p;
+	const struct pgsim_vs_res *p;
+	for (p = v->info.head; p && n < bound; p = p->next) {
+		bool seen = false;
+		for (unsigned i = 0; i < n && !seen; i++)
+			seen = v->ri[i].r == p;
+		if (seen)
+			break;
+		v->ri[n].lo = p->start & ~(CHK_PAGE - 1);
+		v->ri[n].hi = (p->end + CHK_PAGE - 1) & ~(CHK_PAGE - 1);
+		v->ri[n].r = p;
+		n++;
 	}
+	v->list_ok = p == NULL;
 	v->n_ri = n;
 	qsort(v->ri, n, sizeof *v->ri, cmp_ri);
 	char slot[64];

@@ -432,6 +432,11 @@ const char *pgsim_vs_name(const struct pgsim_vs *vs)
 	return vs->name;
 }
 
+const struct pgsim_vs_env *pgsim_vs_env_of(const struct pgsim_vs *vs)
+{
+	return vs->env;
+}
+
 struct pgsim_vs_proc *pgsim_vs_proc_find(const struct pgsim_vs_env *env, const char *name)
 {
 	for (unsigned i = 0; i < env->n_procs; i++)

@@ -135,15 +135,24 @@ void pgsim_vs_print_summary(FILE *f, const struct pgsim_vs *vs)
 {
 	struct pgsim_vs_info in;
 	pgsim_vs_info(vs, &in);
-	unsigned n = 0;
-	for (const struct pgsim_vs_res *r = in.head; r; r = r->next)
-		n++;
+	/* a corrupted list may have a cycle: each node once, in list order */
+	unsigned n = 0, bound = pgsim_vs_res_count(pgsim_vs_env_of(vs)) + 1;
+	const struct pgsim_vs_res **nodes = calloc(bound, sizeof *nodes);
+	for (const struct pgsim_vs_res *r = in.head; nodes && r && n < bound; r = r->next) {
+		bool seen = false;
+		for (unsigned j = 0; j < n && !seen; j++)
+			seen = nodes[j] == r;
+		if (seen)
+			break;
+		nodes[n++] = r;
+	}
 	fprintf(f, "vspace %s: %u reservation%s\n", pgsim_vs_name(vs), n, n == 1 ? "" : "s");
-	unsigned i = 0;
-	for (const struct pgsim_vs_res *r = in.head; r && i < n; r = r->next, i++)
-		fprintf(f, "  [%u] 0x%llx-0x%llx %llu pages malloced=%d%s\n", i, (unsigned long long)r->start,
-			(unsigned long long)r->end, (unsigned long long)((r->end - r->start) / 0x1000),
-			r->malloced ? 1 : 0, r->rights_deferred ? " deferred" : "");
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "  [%u] 0x%llx-0x%llx %llu pages malloced=%d%s\n", i,
+			(unsigned long long)nodes[i]->start, (unsigned long long)nodes[i]->end,
+			(unsigned long long)((nodes[i]->end - nodes[i]->start) / 0x1000),
+			nodes[i]->malloced ? 1 : 0, nodes[i]->rights_deferred ? " deferred" : "");
+	free(nodes);
 	fprintf(f, "VSPACE_NUM_LEVELS %u, VSPACE_LEVEL_BITS %u\n", in.levels, in.level_bits);
 	if (in.torn_down || !in.top_ptr) {
 		fprintf(f, "  no shadow (%s)\n", in.torn_down ? "torn down" : "not created");
@@ -192,7 +201,8 @@ struct rec_ctx {
 
 static uint32_t res_at(const struct rec_ctx *c, uint64_t va)
 {
-	for (const struct pgsim_vs_res *r = c->in.head; r; r = r->next)
+	unsigned n = 0, bound = pgsim_vs_res_count(c->env) + 1;
+	for (const struct pgsim_vs_res *r = c->in.head; r && n < bound; r = r->next, n++)
 		if (va >= (r->start & ~0xfffull) && va < r->end)
 			return r->serial;
 	return 0;

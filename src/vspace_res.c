@@ -75,9 +75,20 @@ uint64_t vs_find_range(struct pgsim_vs *vs, uint64_t n, unsigned size_bits)
 	return start;
 }
 
+/* A walk of the list longer than every node ever made has a cycle: the
+ * library would loop for ever; the model stops and reports it. */
+static bool looped(const struct pgsim_vs *vs, unsigned *n)
+{
+	if (++*n <= vs->env->n_res + 1)
+		return false;
+	vs_crash(vs->env, "the reservation list has a cycle: the library loops for ever");
+	return true;
+}
+
 struct pgsim_vs_res *vs_find_reserve(const struct pgsim_vs *vs, uint64_t va)
 {
-	for (struct pgsim_vs_res *r = vs->head; r; r = r->next)
+	unsigned n = 0;
+	for (struct pgsim_vs_res *r = vs->head; r && !looped(vs, &n); r = r->next)
 		if (va >= r->start && va < r->end)
 			return r;
 	return NULL;
@@ -99,13 +110,15 @@ static void insert_reservation(struct pgsim_vs *vs, struct pgsim_vs_res *r)
 		return;
 	}
 	struct pgsim_vs_res *prev = vs->head, *cur = prev->next;
-	for (; cur; prev = cur, cur = cur->next)
+	unsigned n = 0;
+	for (; cur && !looped(vs, &n); prev = cur, cur = cur->next)
 		if (r->start > cur->start) {
 			r->next = cur;
 			prev->next = r;
 			return;
 		}
-	prev->next = r;
+	if (!VS_ABORTED(vs->env))
+		prev->next = r;
 }
 
 /* remove_reservation: by pointer identity; a node that is not in the list
@@ -123,12 +136,15 @@ static void remove_reservation(struct pgsim_vs *vs, struct pgsim_vs_res *r)
 			 "dereferences its NULL head");
 		return;
 	}
-	for (struct pgsim_vs_res *cur = prev->next; cur; prev = cur, cur = cur->next)
+	unsigned n = 0;
+	for (struct pgsim_vs_res *cur = prev->next; cur && !looped(vs, &n); prev = cur, cur = cur->next)
 		if (cur == r) {
 			prev->next = r->next;
 			r->next = NULL;
 			return;
 		}
+	if (VS_ABORTED(vs->env))
+		return;
 	prev->next = NULL;
 	r->next = NULL;
 }

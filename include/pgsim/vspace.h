@@ -204,6 +204,7 @@ struct pgsim_vs *pgsim_vs_find(const struct pgsim_vs_env *env, const char *name)
 unsigned pgsim_vs_count(const struct pgsim_vs_env *env);
 struct pgsim_vs *pgsim_vs_at(const struct pgsim_vs_env *env, unsigned i);
 const char *pgsim_vs_name(const struct pgsim_vs *vs);
+const struct pgsim_vs_env *pgsim_vs_env_of(const struct pgsim_vs *vs);
 
 /* The record's fields. */
 struct pgsim_vs_info {

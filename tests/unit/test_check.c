@@ -132,6 +132,19 @@ static void test_res_order(void **state)
 	expect_only(&f, b, "RES-ORDER", false);
 }
 
+/* RES-ORDER again: the list made a cycle (stack -> R3 -> R2 -> stack);
+ * the checker counts each node once and says the list does not end. */
+static void test_res_order_cycle(void **state)
+{
+	struct vfix f;
+	uint64_t b;
+	base(&f, ARCH, &b);
+	struct pgsim_vs_res *r2, *r3, *st = stack_res(&f);
+	two_more(&f, &r2, &r3);
+	st->next = r3;
+	expect_only(&f, b, "RES-ORDER", false);
+}
+
 /* RES-DISJOINT: R2's end moved over R3's page. */
 static void test_res_disjoint(void **state)
 {
@@ -479,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_table_ids),
 		PER_ARCH(test_res_align),
 		PER_ARCH(test_res_order),
+		PER_ARCH(test_res_order_cycle),
 		PER_ARCH(test_res_disjoint),
 		PER_ARCH(test_res_covered),
 		PER_ARCH(test_reserved_in_res),

@@ -774,6 +774,24 @@ static void test_get_cap_cookie(void **state)
 	vf_free(&f);
 }
 
+/* A corrupted list with a cycle: the library would loop for ever in
+ * find_reserve; the model stops and calls it a crash, and the summary
+ * lists each node once. */
+static void test_list_cycle(void **state)
+{
+	(void)state;
+	struct vfix f;
+	seed(&f, "ia32");
+	struct pgsim_vs_out o;
+	assert_int_equal(pgsim_vs_reserve_range(f.C, 0x1000, ALL, true, &o), 0);
+	struct pgsim_vs_res *r2 = o.res;
+	r2->next->next = r2; /* stack -> r2 */
+	assert_int_equal(pgsim_vs_free_reservation_by_vaddr(f.C, 0x30000000, &o), 0);
+	assert_int_equal(o.status, PGSIM_VS_CRASH);
+	assert_non_null(strstr(o.msg, "cycle"));
+	vf_free(&f);
+}
+
 /* The history names the operations: the guard was reserved by
  * reserve_range inside vspace_new_sized_stack inside configure_process. */
 static void test_history(void **state)
@@ -817,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_teardown_bootstrapped),
 		cmocka_unit_test(test_new_pages_out_of_memory),
 		cmocka_unit_test(test_get_cap_cookie),
+		cmocka_unit_test(test_list_cycle),
 		cmocka_unit_test(test_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
