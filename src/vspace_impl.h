@@ -132,6 +132,8 @@ struct pgsim_vs_env {
 };
 
 #define VS_ABORTED(env) ((env)->abort != VS_RUN)
+/* A sum as the library's uintptr_t holds it (ia32: modulo 2^32). */
+#define VS_WORD(env, x) ((x) & (env)->c.reserved)
 
 /* ---- vspace.c: environment, events, outcome; vspace_vka.c: the vka ------- */
 /* Grow *v (of *max elements of elem bytes) to hold need; -ENOMEM. */

@@ -230,7 +230,7 @@ int vs_new_pages_at_vaddr(struct pgsim_vs *vs, uint64_t vaddr, uint64_t n, unsig
 {
 	(void)can_use_dev; /* one kind of untyped in the model */
 	struct pgsim_vs_env *env = vs->env;
-	if (!vs_check_reservation(vs, res, vaddr, vaddr + n * (1ull << size_bits))) {
+	if (!vs_check_reservation(vs, res, vaddr, VS_WORD(vs->env, vaddr + n * (1ull << size_bits)))) {
 		if (!VS_ABORTED(env))
 			vs_log(env, "Range for vaddr 0x%llx with %llu 4k pages not reserved!",
 			       (unsigned long long)vaddr, (unsigned long long)n);
@@ -500,7 +500,7 @@ static int map_at(struct pgsim_vs *vs, const uint64_t *caps, const uint64_t *coo
 		vs_log(env, "Invalid size_bits %u", size_bits);
 		return -1;
 	}
-	if (!vs_check_reservation(vs, res, vaddr, vaddr + n * (1ull << size_bits))) {
+	if (!vs_check_reservation(vs, res, vaddr, VS_WORD(vs->env, vaddr + n * (1ull << size_bits)))) {
 		if (!VS_ABORTED(env))
 			vs_log(env, "Invalid reservation");
 		return -1;

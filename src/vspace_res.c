@@ -153,7 +153,7 @@ static void perform_reservation(struct pgsim_vs *vs, struct pgsim_vs_res *r, uin
 				uint64_t bytes, unsigned rights, bool cacheable)
 {
 	r->start = vaddr & ~(VS_PAGE - 1);
-	r->end = (vaddr + bytes + VS_PAGE - 1) & ~(VS_PAGE - 1);
+	r->end = VS_WORD(vs->env, (VS_WORD(vs->env, vaddr + bytes) + VS_PAGE - 1) & ~(VS_PAGE - 1));
 	r->rights = rights;
 	r->cacheable = cacheable;
 	uint32_t save = vs->env->ctx_res;
@@ -208,7 +208,7 @@ struct pgsim_vs_res *vs_reserve_at(struct pgsim_vs *vs, uint64_t vaddr, uint64_t
 {
 	struct pgsim_vs_env *env = vs->env;
 	/* the check runs on the unrounded range, page by page from vaddr */
-	bool ok = vs_is_available_range(vs, vaddr, vaddr + bytes);
+	bool ok = vs_is_available_range(vs, vaddr, VS_WORD(env, vaddr + bytes));
 	if (VS_ABORTED(env))
 		return NULL;
 	if (!ok) {
@@ -378,7 +378,7 @@ static int move_resize(struct pgsim_vs *vs, struct pgsim_vs_res *r, uint64_t vad
 		return -1;
 	}
 	uint64_t ns = vaddr & ~(VS_PAGE - 1);
-	uint64_t ne = (vaddr + bytes + VS_PAGE - 1) & ~(VS_PAGE - 1);
+	uint64_t ne = VS_WORD(env, (VS_WORD(env, vaddr + bytes) + VS_PAGE - 1) & ~(VS_PAGE - 1));
 	if (ns < r->start && !vs_is_available_range(vs, ns, r->start))
 		return -1;
 	if (ne > r->end && !vs_is_available_range(vs, r->end, ne))

@@ -8,10 +8,11 @@
  * which error, which tables are created on the way, no rollback), because
  * the partial states they leave are what the checker has to explain.
  *
- * Arithmetic is on 64-bit values: the library's uintptr_t wraps at 2^32
- * on ia32, so a range ending exactly at 4 GiB behaves differently there
- * (no caller in the model builds one: the kernel region is marked directly
- * at the top level).
+ * Arithmetic is on 64-bit values.  The callers wrap the ends they compute
+ * from user input (vaddr + bytes) to the library's word (VS_WORD), as its
+ * uintptr_t does; inside these helpers a range ending exactly at 4 GiB on
+ * ia32 behaves as intended rather than as a 32-bit wrap would (no library
+ * path builds one: the kernel region is marked at the top level).
  */
 #include <errno.h>
 #include <stdlib.h>
