@@ -143,15 +143,9 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		return 0;
 	}
 	uint32_t asid = vs->asid;
-	uint32_t root = k_find_vspace(k, asid);
-	if (root == K_NONE) {
-		k_err_invalid_root(r, "");
+	uint32_t root = k_decode_root(k, vs, r, "", "");
+	if (root == K_NONE)
 		return 0;
-	}
-	if (root != vs->obj) {
-		k_err_cap(r, 1, "");
-		return 0;
-	}
 	if (vaddr & ((1ull << o->size_lg2) - 1)) {
 		k_err(r, PGSIM_SEL4_ALIGNMENT_ERROR, "");
 		return 0;
@@ -179,15 +173,8 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		return 0;
 	}
 	/* performPageInvocationMap: overwrite whatever page is there */
-	if ((rc = k_write_entry(k, s.pa, make_page(k, o->pa, vr, attr, o->size_lg2))))
-		return rc;
-	c->mapped = true;
-	c->asid = asid;
-	c->vaddr = vaddr;
-	c->map_rights = vr;
-	c->map_attr = attr;
-	k_res_ok(r);
-	return 0;
+	return k_perform_page_map(k, c, s.pa, make_page(k, o->pa, vr, attr, o->size_lg2), asid,
+				  vaddr, vr, attr, r);
 }
 
 /* vmRightsFromPTE: AP 0/2 KernelOnly, 1 ReadWrite, 3 ReadOnly */
@@ -251,38 +238,17 @@ static int arm_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 {
 	struct kcap *c = &k->caps[inv->ci];
 	switch (inv->label) {
-	case PGSIM_KL_PAGE_MAP: {
-		/* the failure's own userError, if it has one, is the one kept */
-		bool masked = false;
-		int rc = frame_map(k, inv, r, &masked);
-		if (!rc && masked && !r->msg[0])
-			k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
-		return rc;
-	}
-	case PGSIM_KL_PAGE_UNMAP: {
-		/* performPageInvocationUnmap */
-		if (c->mapped) {
-			int rc = unmap_page(k, c);
-			if (rc)
-				return rc;
-		}
-		c->mapped = false;
-		c->asid = 0;
-		c->vaddr = 0;
-		k_res_ok(r);
-		return 0;
-	}
+	case PGSIM_KL_PAGE_MAP:
+		return k_page_map(k, inv, r, frame_map);
+	case PGSIM_KL_PAGE_UNMAP:
+		return k_page_unmap(k, c, r);
 	case PGSIM_KL_PAGE_CLEAN_DATA:
 	case PGSIM_KL_PAGE_INVALIDATE_DATA:
 	case PGSIM_KL_PAGE_CLEAN_INVALIDATE_DATA:
 	case PGSIM_KL_PAGE_UNIFY_INSTRUCTION:
 		return page_flush(k, inv, r);
 	case PGSIM_KL_PAGE_GET_ADDRESS:
-		k_res_ok(r);
-		r->value = k->objs[c->obj].pa;
-		r->n_mr = 1;
-		r->mr[0] = r->value;
-		return 0;
+		return k_page_get_address(k, c, r);
 	default:
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
 		return 0;
@@ -313,15 +279,6 @@ static int unlink_table(struct pgsim_kernel *k, const struct kcap *c)
 	return k_write_entry(k, slot, 0);
 }
 
-static int finalise_table(struct pgsim_kernel *k, const struct kcap *c)
-{
-	if (k_is_vtable_root(k, c)) {
-		k_delete_asid(k, c->asid, c->obj);
-		return 0;
-	}
-	return unlink_table(k, c);
-}
-
 /* decodeARMPageTableInvocation; a VSpace cap only takes cache operations
  * (decodeARMVSpaceRootInvocation), so every label here is illegal on it. */
 static int arm_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r)
@@ -337,16 +294,7 @@ static int arm_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 			k_err(r, PGSIM_SEL4_REVOKE_FIRST, "");
 			return 0;
 		}
-		if (c->mapped) {
-			int rc = unlink_table(k, c);
-			if (!rc)
-				rc = k_zero(k, o->pa, 1ull << o->size_lg2);
-			if (rc)
-				return rc;
-		}
-		c->mapped = false;
-		k_res_ok(r);
-		return 0;
+		return k_perform_table_unmap(k, c, r);
 	}
 	if (inv->label != PGSIM_KL_PAGE_TABLE_MAP) {
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
@@ -371,15 +319,9 @@ static int arm_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		k_err_arg(r, 0, "");
 		return 0;
 	}
-	uint32_t root = k_find_vspace(k, asid);
-	if (root == K_NONE) {
-		k_err_invalid_root(r, "");
+	uint32_t root = k_decode_root(k, vs, r, "", "");
+	if (root == K_NONE)
 		return 0;
-	}
-	if (root != vs->obj) {
-		k_err_cap(r, 1, "");
-		return 0;
-	}
 	struct a_slot s;
 	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
 	if (rc)
@@ -389,13 +331,8 @@ static int arm_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		return 0;
 	}
 	/* pte_pte_table_new: type 0b11 + address, nothing else */
-	if ((rc = k_write_entry(k, s.pa, o->pa | A_TYPE_TABLE)))
-		return rc;
-	c->mapped = true;
-	c->asid = asid;
-	c->vaddr = vaddr & ~((1ull << s.bits) - 1);
-	k_res_ok(r);
-	return 0;
+	return k_perform_table_map(k, c, s.pa, o->pa | A_TYPE_TABLE, asid,
+				   vaddr & ~((1ull << s.bits) - 1), r);
 }
 
 /* handleVMFault: data abort -> Addr = FAR; prefetch abort -> Addr = the
@@ -427,7 +364,8 @@ static const struct karch_ops arm_ops = {
 	.frame = arm_frame,
 	.table = arm_table,
 	.unmap_page = unmap_page,
-	.finalise_table = finalise_table,
+	.unlink_table = unlink_table,
+	.finalise_table = k_finalise_table,
 	.created = NULL,
 	.assigned = NULL,
 	.vm_fault = arm_vm_fault,
@@ -484,5 +422,6 @@ const struct karch karch_aarch64 = {
 	.rights_enc = { 0, 3, 1 },
 	.kernel_tables_pa = 0,
 	.derive_clears_vaddr = false,
+	.unmap_clears_unmapped = true,
 	.ops = &arm_ops,
 };

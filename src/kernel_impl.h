@@ -83,6 +83,10 @@ struct karch_ops {
 	int (*table)(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
 	/* unmapPage for a frame cap's recorded mapping (stale-safe) */
 	int (*unmap_page)(struct pgsim_kernel *k, const struct kcap *c);
+	/* unmapPageTable (x86: also unmapPageDirectory / unmapPDPT) for a
+	 * table cap's recorded mapping: clear the parent slot if it still
+	 * points at the table */
+	int (*unlink_table)(struct pgsim_kernel *k, const struct kcap *c);
 	/* finalise a table cap (final): unlink from its parent or deleteASID */
 	int (*finalise_table)(struct pgsim_kernel *k, const struct kcap *c);
 	/* a new object was created (x86: copy the kernel's global entries
@@ -123,6 +127,9 @@ struct karch {
 	unsigned kwin_first, kwin_n;   /* root indices holding kernel entries */
 	bool derive_clears_vaddr;      /* Arch_deriveCap of a frame zeroes the
 					* recorded vaddr too (RISC-V) */
+	bool unmap_clears_unmapped;    /* Page_Unmap of an unmapped frame cap
+					* still zeroes its recorded mapping
+					* (AArch64, RISC-V); x86 leaves it */
 	const struct karch_ops *ops;
 };
 
@@ -226,11 +233,43 @@ int k_decode_retype(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 /* cteDelete of one slot (finaliseCap + emptySlot). */
 int k_delete_slot(struct pgsim_kernel *k, uint32_t ci);
 
+/* ---- kernel_frame.c: the frame / paging-structure steps every --------
+ * ---- architecture's decoder shares ------------------------------------ */
+/* The Map decoders' findVSpaceForASID for the vspace cap vs, and the check
+ * that the ASID still names vs's root: the root object, or K_NONE with r
+ * set (FailedLookup InvalidRoot with no_root_msg, else InvalidCapability 1
+ * with other_root_msg). */
+uint32_t k_decode_root(const struct pgsim_kernel *k, const struct kcap *vs,
+		       struct pgsim_kres *r, const char *no_root_msg, const char *other_root_msg);
+/* An arch's Page_Map decode + perform; *masked says maskVMRights has run. */
+typedef int (*k_page_map_fn)(struct pgsim_kernel *k, const struct kinv *inv,
+			     struct pgsim_kres *r, bool *masked);
+/* Page_Map through `map`, then maskVMRights' write-only warning. */
+int k_page_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r,
+	       k_page_map_fn map);
+/* perform*PageInvocationMap / perform*PageTableInvocationMap: write the
+ * entry the decode built into its slot, store the cap it updated. */
+int k_perform_page_map(struct pgsim_kernel *k, struct kcap *c, pgsim_pa_t slot, uint64_t entry,
+		       uint32_t asid, pgsim_va_t vaddr, enum pgsim_vm_rights rights,
+		       uint64_t attr, struct pgsim_kres *r);
+int k_perform_table_map(struct pgsim_kernel *k, struct kcap *c, pgsim_pa_t slot, uint64_t entry,
+			uint32_t asid, pgsim_va_t vaddr, struct pgsim_kres *r);
+/* Page_Unmap (performPageInvocationUnmap / performX86FrameInvocationUnmap). */
+int k_page_unmap(struct pgsim_kernel *k, struct kcap *c, struct pgsim_kres *r);
+/* Page_GetAddress (performPageGetAddress). */
+int k_page_get_address(const struct pgsim_kernel *k, const struct kcap *c, struct pgsim_kres *r);
+/* PageTable_Unmap's perform (performPageTableInvocationUnmap and x86's
+ * PD / PDPT twins), after the arch's decode checks. */
+int k_perform_table_unmap(struct pgsim_kernel *k, struct kcap *c, struct pgsim_kres *r);
+/* Arch_finaliseCap for a final, mapped table cap whose type says whether
+ * it is a root (AArch64, x86): deleteASID, else unmap from the parent. */
+int k_finalise_table(struct pgsim_kernel *k, const struct kcap *c);
+
 /* ---- kernel_x86.c (decode/perform; kernel_x86_info.c has the rest) ----- */
 int k_x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
 int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
 int k_x86_unmap_page(struct pgsim_kernel *k, const struct kcap *c);
-int k_x86_finalise_table(struct pgsim_kernel *k, const struct kcap *c);
+int k_x86_unlink_table(struct pgsim_kernel *k, const struct kcap *c);
 
 /* ---- kernel_invoke.c --------------------------------------------------- */
 int k_invoke(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);

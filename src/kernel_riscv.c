@@ -111,15 +111,10 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		return 0;
 	}
 	uint32_t asid = vs->asid;
-	uint32_t root = k_find_vspace(k, asid);
-	if (root == K_NONE) {
-		k_err_invalid_root(r, "RISCVPageMap: No PageTable for ASID");
+	uint32_t root = k_decode_root(k, vs, r, "RISCVPageMap: No PageTable for ASID",
+				      "RISCVPageMap: ASID lookup failed");
+	if (root == K_NONE)
 		return 0;
-	}
-	if (root != vs->obj) {
-		k_err_cap(r, 1, "RISCVPageMap: ASID lookup failed");
-		return 0;
-	}
 	if (vaddr + (1ull << o->size_lg2) - 1 >= k->ka->user_top) {
 		k_err_arg(r, 0, "");
 		return 0;
@@ -156,15 +151,9 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	}
 	enum pgsim_vm_rights vr = pgsim_vm_rights_mask(c->rights, (unsigned)inv->w[1]);
 	*masked = true;
-	if ((rc = k_write_entry(k, s.pa, make_pte(o->pa, !(attr & R_ATTR_XN), vr))))
-		return rc;
-	c->mapped = true;
-	c->asid = asid;
-	c->vaddr = vaddr;
-	c->map_rights = vr;
-	c->map_attr = attr;
-	k_res_ok(r);
-	return 0;
+	/* performPageInvocationMapPTE */
+	return k_perform_page_map(k, c, s.pa, make_pte(o->pa, !(attr & R_ATTR_XN), vr), asid,
+				  vaddr, vr, attr, r);
 }
 
 /* decodeRISCVFrameInvocation */
@@ -172,32 +161,12 @@ static int rv_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 {
 	struct kcap *c = &k->caps[inv->ci];
 	switch (inv->label) {
-	case PGSIM_KL_PAGE_MAP: {
-		/* the failure's own userError, if it has one, is the one kept */
-		bool masked = false;
-		int rc = frame_map(k, inv, r, &masked);
-		if (!rc && masked && !r->msg[0])
-			k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
-		return rc;
-	}
-	case PGSIM_KL_PAGE_UNMAP: {
-		if (c->mapped) {
-			int rc = unmap_page(k, c);
-			if (rc)
-				return rc;
-		}
-		c->mapped = false;
-		c->asid = 0;
-		c->vaddr = 0;
-		k_res_ok(r);
-		return 0;
-	}
+	case PGSIM_KL_PAGE_MAP:
+		return k_page_map(k, inv, r, frame_map);
+	case PGSIM_KL_PAGE_UNMAP:
+		return k_page_unmap(k, c, r);
 	case PGSIM_KL_PAGE_GET_ADDRESS:
-		k_res_ok(r);
-		r->value = k->objs[c->obj].pa;
-		r->n_mr = 1;
-		r->mr[0] = r->value;
-		return 0;
+		return k_page_get_address(k, c, r);
 	default:
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "RISCVPage: Illegal operation.");
 		return 0;
@@ -254,16 +223,7 @@ static int rv_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 			      "RISCVPageTableUnmap: cannot call unmap on top level PageTable");
 			return 0;
 		}
-		if (c->mapped) {
-			int rc = unlink_table(k, c);
-			if (!rc)
-				rc = k_zero(k, o->pa, 1ull << o->size_lg2);
-			if (rc)
-				return rc;
-		}
-		c->mapped = false;
-		k_res_ok(r);
-		return 0;
+		return k_perform_table_unmap(k, c, r);
 	}
 	if (inv->label != PGSIM_KL_PAGE_TABLE_MAP) {
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "RISCVPageTable: Illegal Operation");
@@ -288,15 +248,10 @@ static int rv_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 		k_err_arg(r, 0, "RISCVPageTableMap: Virtual address cannot be in kernel window.");
 		return 0;
 	}
-	uint32_t root = k_find_vspace(k, asid);
-	if (root == K_NONE) {
-		k_err_invalid_root(r, "RISCVPageTableMap: ASID lookup failed");
+	uint32_t root = k_decode_root(k, vs, r, "RISCVPageTableMap: ASID lookup failed",
+				      "RISCVPageTableMap: ASID lookup failed");
+	if (root == K_NONE)
 		return 0;
-	}
-	if (root != vs->obj) {
-		k_err_cap(r, 1, "RISCVPageTableMap: ASID lookup failed");
-		return 0;
-	}
 	struct r_slot s;
 	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
 	if (rc)
@@ -305,13 +260,9 @@ static int rv_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 		k_err(r, PGSIM_SEL4_DELETE_FIRST, "RISCVPageTableMap: All objects mapped at this address");
 		return 0;
 	}
-	if ((rc = k_write_entry(k, s.pa, pa_pte(o->pa) | R_V)))
-		return rc;
-	c->mapped = true;
-	c->asid = asid;
-	c->vaddr = vaddr & ~((1ull << s.bits) - 1);
-	k_res_ok(r);
-	return 0;
+	/* performPageTableInvocationMap: a non-leaf PTE, V only */
+	return k_perform_table_map(k, c, s.pa, pa_pte(o->pa) | R_V, asid,
+				   vaddr & ~((1ull << s.bits) - 1), r);
 }
 
 /* copyGlobalMappings at ASIDPool_Assign: root indices 256..511 as
@@ -372,6 +323,7 @@ static const struct karch_ops rv_ops = {
 	.frame = rv_frame,
 	.table = rv_table,
 	.unmap_page = unmap_page,
+	.unlink_table = unlink_table,
 	.finalise_table = finalise_table,
 	.created = NULL,
 	.assigned = rv_assigned,
@@ -422,5 +374,6 @@ const struct karch karch_sv39 = {
 	.kwin_first = 256,
 	.kwin_n = 256,
 	.derive_clears_vaddr = true,
+	.unmap_clears_unmapped = true,
 	.ops = &rv_ops,
 };

@@ -194,15 +194,9 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 			return 0;
 		}
 	}
-	uint32_t root = k_find_vspace(k, asid);
-	if (root == K_NONE) {
-		k_err_invalid_root(r, "");
+	uint32_t root = k_decode_root(k, vs, r, "", "");
+	if (root == K_NONE)
 		return 0;
-	}
-	if (root != vs->obj) {
-		k_err_cap(r, 1, "");
-		return 0;
-	}
 	enum pgsim_vm_rights vr = pgsim_vm_rights_mask(c->rights, (unsigned)inv->w[1]);
 	*masked = true;
 	if (vaddr & ((1ull << o->size_lg2) - 1)) {
@@ -230,16 +224,9 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 			return 0;
 		}
 	}
-	rc = k_write_entry(k, slot, make_leaf(level, o->pa, vr, attr));
-	if (rc)
-		return rc;
-	c->mapped = true;
-	c->asid = asid;
-	c->vaddr = vaddr;
-	c->map_rights = vr;
-	c->map_attr = attr;
-	k_res_ok(r);
-	return 0;
+	/* performX86PageInvocationMapPTE / PDE / PDPTE */
+	return k_perform_page_map(k, c, slot, make_leaf(level, o->pa, vr, attr), asid, vaddr, vr,
+				  attr, r);
 }
 
 /* decodeX86FrameInvocation */
@@ -247,37 +234,15 @@ int k_x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 {
 	struct kcap *c = &k->caps[inv->ci];
 	switch (inv->label) {
-	case PGSIM_KL_PAGE_MAP: {
-		/* the failure's own userError, if it has one, is the one kept */
-		bool masked = false;
-		int rc = frame_map(k, inv, r, &masked);
-		if (!rc && masked && !r->msg[0])
-			k_note_write_only(r, c->rights, (unsigned)inv->w[1]);
-		return rc;
-	}
-	case PGSIM_KL_PAGE_UNMAP: {
+	case PGSIM_KL_PAGE_MAP:
+		return k_page_map(k, inv, r, frame_map);
+	case PGSIM_KL_PAGE_UNMAP:
 		/* performX86FrameInvocationUnmap: an unmapped cap is left as
-		 * it is (a copy keeps the address Mode_deriveCap left in it);
-		 * a mapped one is unmapped and its mapping fields cleared
-		 * (performX86PageInvocationUnmap).  ARM and RISC-V clear the
-		 * fields either way. */
-		if (c->mapped) {
-			int rc = k_x86_unmap_page(k, c);
-			if (rc)
-				return rc;
-			c->mapped = false;
-			c->asid = 0;
-			c->vaddr = 0;
-		}
-		k_res_ok(r);
-		return 0;
-	}
+		 * it is, so a copy keeps the address Mode_deriveCap left in
+		 * it (unmap_clears_unmapped is false on x86) */
+		return k_page_unmap(k, c, r);
 	case PGSIM_KL_PAGE_GET_ADDRESS:
-		k_res_ok(r);
-		r->value = k->objs[c->obj].pa;
-		r->n_mr = 1;
-		r->mr[0] = r->value;
-		return 0;
+		return k_page_get_address(k, c, r);
 	default:
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
 		return 0;
@@ -288,7 +253,7 @@ int k_x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 
 /* unmapPageTable / unmapPageDirectory / unmapPDPT: clear the parent slot
  * if it still points at this table. */
-static int unlink_table(struct pgsim_kernel *k, const struct kcap *c)
+int k_x86_unlink_table(struct pgsim_kernel *k, const struct kcap *c)
 {
 	uint32_t root = k_find_vspace(k, c->asid);
 	if (root == K_NONE)
@@ -307,16 +272,6 @@ static int unlink_table(struct pgsim_kernel *k, const struct kcap *c)
 	if (!(e & X_P) || (mode(k)->check_ps[plevel] && (e & X_PS)) || addr_of(k, e, 12) != o->pa)
 		return 0;
 	return k_write_entry(k, slot, 0);
-}
-
-/* Arch_finaliseCap / Mode_finaliseCap for a final, mapped table cap */
-int k_x86_finalise_table(struct pgsim_kernel *k, const struct kcap *c)
-{
-	if (k_is_vtable_root(k, c)) {
-		k_delete_asid(k, c->asid, c->obj);
-		return 0;
-	}
-	return unlink_table(k, c);
 }
 
 /* decodeIA32PageDirectoryInvocation: GetStatusBits only. */
@@ -386,16 +341,7 @@ int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 			k_err(r, PGSIM_SEL4_REVOKE_FIRST, "Cannot unmap if more than one cap exists.");
 			return 0;
 		}
-		if (c->mapped) {
-			int rc = unlink_table(k, c);
-			if (!rc)
-				rc = k_zero(k, o->pa, 1ull << o->size_lg2);
-			if (rc)
-				return rc;
-		}
-		c->mapped = false;
-		k_res_ok(r);
-		return 0;
+		return k_perform_table_unmap(k, c, r);
 	}
 	if (inv->label != map_l[level]) {
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "Illegal operation.");
@@ -422,15 +368,9 @@ int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 		k_err_arg(r, 0, "Mapping address too high.");
 		return 0;
 	}
-	uint32_t root = k_find_vspace(k, asid);
-	if (root == K_NONE) {
-		k_err_invalid_root(r, "");
+	uint32_t root = k_decode_root(k, vs, r, "", "");
+	if (root == K_NONE)
 		return 0;
-	}
-	if (root != vs->obj) {
-		k_err_cap(r, 1, "");
-		return 0;
-	}
 	pgsim_pa_t slot;
 	unsigned bits;
 	int rc;
@@ -448,11 +388,5 @@ int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 		k_err(r, PGSIM_SEL4_DELETE_FIRST, "");
 		return 0;
 	}
-	if ((rc = k_write_entry(k, slot, make_table(o->pa, attr))))
-		return rc;
-	c->mapped = true;
-	c->asid = asid;
-	c->vaddr = vaddr;
-	k_res_ok(r);
-	return 0;
+	return k_perform_table_map(k, c, slot, make_table(o->pa, attr), asid, vaddr, r);
 }

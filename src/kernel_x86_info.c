@@ -114,7 +114,8 @@ static const struct karch_ops x86_ops = {
 	.frame = k_x86_frame,
 	.table = k_x86_table,
 	.unmap_page = k_x86_unmap_page,
-	.finalise_table = k_x86_finalise_table,
+	.unlink_table = k_x86_unlink_table,
+	.finalise_table = k_finalise_table,
 	.created = x86_created,
 	.assigned = NULL,
 	.vm_fault = x86_vm_fault,
@@ -190,6 +191,7 @@ const struct karch karch_x86_64 = {
 	.kwin_first = 511,
 	.kwin_n = 1,
 	.derive_clears_vaddr = false,
+	.unmap_clears_unmapped = false,
 	.ops = &x86_ops,
 };
 
@@ -213,5 +215,6 @@ const struct karch karch_ia32 = {
 	.kwin_first = 0x380,
 	.kwin_n = 0x80,
 	.derive_clears_vaddr = false,
+	.unmap_clears_unmapped = false,
 	.ops = &x86_ops,
 };
