@@ -4,9 +4,10 @@
  * decodeARMMMUInvocation (src/arch/arm/64/kernel/vspace.c), for the
  * non-hyp 4-level, 48-bit configuration of current seL4 (one generic
  * PageTable object for every non-root level, 13.0.0 on).  lookupPTSlot
- * descends from the VSpace root while the slot holds a table descriptor
- * and returns the slot it stopped at with bitsLeft (39, 30, 21, 12); the
- * decoders interpret bitsLeft.  Entries are built as makeUserPagePTE and
+ * (kernel_pt.c, with this file's entry format) descends from the VSpace
+ * root while the slot holds a table descriptor and returns the slot it
+ * stopped at with bitsLeft (39, 30, 21, 12); the decoders interpret
+ * bitsLeft.  Entries are built as makeUserPagePTE and
  * pte_pte_table_new build them (spec 5.2).
  */
 #include <errno.h>
@@ -36,6 +37,7 @@
 #define A_ATTR_PARITY 2u
 #define A_ATTR_XN 4u
 
+/* pte_pte_table_ptr_get_present: type 0b11 with software bit 58 clear */
 static bool is_table(uint64_t e)
 {
 	return (e & A_TYPE_MASK) == A_TYPE_TABLE && !(e & A_SW_PAGE);
@@ -54,29 +56,14 @@ static bool is_page(uint64_t e)
 	       ((e & A_TYPE_MASK) == A_TYPE_BLOCK && !(e & A_SW_PAGE));
 }
 
-struct a_slot {
-	pgsim_pa_t pa;
-	unsigned bits;  /* ptBitsLeft */
-	uint64_t e;     /* entry there */
-};
-
-/* lookupPTSlot */
-static int lookup(const struct pgsim_kernel *k, pgsim_pa_t root, pgsim_va_t va, struct a_slot *s)
+/* pte_pte_table_get_pt_base_address / pte_get_page_base_address */
+static pgsim_pa_t entry_addr(uint64_t e)
 {
-	int level = (int)k->cfg->arch->levels - 1;
-	pgsim_pa_t pt = root;
-	for (;;) {
-		s->bits = k->cfg->arch->level[level].shift;
-		s->pa = pt + k_index(k, level, va) * 8;
-		int rc = k_read_entry(k, s->pa, &s->e);
-		if (rc)
-			return rc;
-		if (!is_table(s->e) || level == 0)
-			return 0;
-		level--;
-		pt = s->e & A_ADDR;
-	}
+	return e & A_ADDR;
 }
+
+/* what kernel_pt.c's lookupPTSlot, unmapPage and unmapPageTable read */
+static const struct kpte_fmt arm_pte = { is_table, is_page, entry_addr };
 
 /* APFromVMRights (non-hyp stage 1) */
 static uint64_t ap_bits(enum pgsim_vm_rights r)
@@ -104,22 +91,6 @@ static uint64_t make_page(const struct pgsim_kernel *k, pgsim_pa_t pa, enum pgsi
 	else
 		e |= A_TYPE_BLOCK;
 	return e;
-}
-
-/* unmapPage: only a page of the cap's size pointing at its frame. */
-static int unmap_page(struct pgsim_kernel *k, const struct kcap *c)
-{
-	uint32_t root = k_find_vspace(k, c->asid);
-	if (root == K_NONE)
-		return 0;
-	const struct kobj *o = &k->objs[c->obj];
-	struct a_slot s;
-	int rc = lookup(k, k->objs[root].pa, c->vaddr, &s);
-	if (rc)
-		return rc;
-	if (s.bits != o->size_lg2 || !is_page(s.e) || (s.e & A_ADDR) != o->pa)
-		return 0;
-	return k_write_entry(k, s.pa, 0);
 }
 
 /* *masked: maskVMRights has run (its write-only warning is printed
@@ -164,8 +135,8 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		k_err_arg(r, 0, "");
 		return 0;
 	}
-	struct a_slot s;
-	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
+	struct kpt_slot s;
+	int rc = k_pt_lookup(k, k->objs[root].pa, vaddr, &s);
 	if (rc)
 		return rc;
 	if (s.bits != o->size_lg2) {
@@ -216,11 +187,11 @@ static int page_flush(struct pgsim_kernel *k, const struct kinv *inv, struct pgs
 		k_err_arg(r, 0, "Page Flush: Requested range not inside page");
 		return 0;
 	}
-	struct a_slot s;
-	int rc = lookup(k, k->objs[root].pa, c->vaddr, &s);
-	if (rc)
+	struct kpt_slot s;
+	int rc = k_pt_find_page(k, k->objs[root].pa, c, &s);
+	if (rc < 0)
 		return rc;
-	if (s.bits != o->size_lg2 || !is_page(s.e) || (s.e & A_ADDR) != o->pa) {
+	if (!rc) {
 		k_err_cap(r, 0, "Page Flush: Attempting to use cap with stale mapping information.");
 		return 0;
 	}
@@ -253,30 +224,6 @@ static int arm_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "");
 		return 0;
 	}
-}
-
-/* unmapPageTable: walk from the root along vaddr until this table is
- * reached (give up at an invalid slot), clear the parent slot. */
-static int unlink_table(struct pgsim_kernel *k, const struct kcap *c)
-{
-	uint32_t root = k_find_vspace(k, c->asid);
-	if (root == K_NONE)
-		return 0;
-	pgsim_pa_t target = k->objs[c->obj].pa, pt = k->objs[root].pa, slot = 0;
-	int level = (int)k->cfg->arch->levels - 1;
-	for (int i = 0; i < (int)k->cfg->arch->levels - 1 && pt != target; i++, level--) {
-		slot = pt + k_index(k, level, c->vaddr) * 8;
-		uint64_t e;
-		int rc = k_read_entry(k, slot, &e);
-		if (rc)
-			return rc;
-		if (!is_table(e))
-			return 0;
-		pt = e & A_ADDR;
-	}
-	if (pt != target)
-		return 0;
-	return k_write_entry(k, slot, 0);
 }
 
 /* decodeARMPageTableInvocation; a VSpace cap only takes cache operations
@@ -322,8 +269,8 @@ static int arm_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 	uint32_t root = k_decode_root(k, vs, r, "", "");
 	if (root == K_NONE)
 		return 0;
-	struct a_slot s;
-	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
+	struct kpt_slot s;
+	int rc = k_pt_lookup(k, k->objs[root].pa, vaddr, &s);
 	if (rc)
 		return rc;
 	if (s.bits == k->cfg->arch->page_lg2 || is_valid(s.e)) {
@@ -363,8 +310,8 @@ static const struct ktype *arm_type_for_bits(const struct pgsim_kernel *k, unsig
 static const struct karch_ops arm_ops = {
 	.frame = arm_frame,
 	.table = arm_table,
-	.unmap_page = unmap_page,
-	.unlink_table = unlink_table,
+	.unmap_page = k_pt_unmap_page,
+	.unlink_table = k_pt_unlink_table,
 	.finalise_table = k_finalise_table,
 	.created = NULL,
 	.assigned = NULL,
@@ -421,6 +368,7 @@ const struct karch karch_aarch64 = {
 	/* AArch64 vm_rights_t: VMKernelOnly 0, VMReadWrite 1, VMReadOnly 3 */
 	.rights_enc = { 0, 3, 1 },
 	.kernel_tables_pa = 0,
+	.pte = &arm_pte,
 	.derive_clears_vaddr = false,
 	.unmap_clears_unmapped = true,
 	.ops = &arm_ops,

@@ -108,6 +108,15 @@ struct kattr_name {
 	uint64_t bits;
 };
 
+/* The entry format the lookupPTSlot-style walks of kernel_pt.c read
+ * (AArch64, RISC-V): a next-level table pointer, a page (or block)
+ * mapping, and the address either one holds. */
+struct kpte_fmt {
+	bool (*is_table)(uint64_t e);
+	bool (*is_page)(uint64_t e);
+	pgsim_pa_t (*addr)(uint64_t e);
+};
+
 /* Per-architecture seL4 data, keyed by the walker's descriptor. */
 struct karch {
 	const struct pgsim_arch *arch;
@@ -125,6 +134,7 @@ struct karch {
 	unsigned rights_enc[3];        /* encoding of KernelOnly, RO, RW */
 	pgsim_pa_t kernel_tables_pa;   /* default for opts.kernel_tables_pa */
 	unsigned kwin_first, kwin_n;   /* root indices holding kernel entries */
+	const struct kpte_fmt *pte;    /* NULL: x86's fixed-level lookups */
 	bool derive_clears_vaddr;      /* Arch_deriveCap of a frame zeroes the
 					* recorded vaddr too (RISC-V) */
 	bool unmap_clears_unmapped;    /* Page_Unmap of an unmapped frame cap
@@ -215,6 +225,15 @@ int k_write_entry(struct pgsim_kernel *k, pgsim_pa_t pa, uint64_t v);
 int k_zero(struct pgsim_kernel *k, pgsim_pa_t pa, uint64_t len);
 /* Index of va at hardware level `level` of cfg's geometry. */
 uint64_t k_index(const struct pgsim_kernel *k, int level, pgsim_va_t va);
+/* The root's level, and the shift (bitsLeft) of a level. */
+static inline int k_top_level(const struct pgsim_kernel *k)
+{
+	return (int)k->cfg->arch->levels - 1;
+}
+static inline unsigned k_level_shift(const struct pgsim_kernel *k, int level)
+{
+	return k->cfg->arch->level[level].shift;
+}
 unsigned k_rights_enc(const struct pgsim_kernel *k, enum pgsim_vm_rights r);
 
 /* ---- kernel_asid.c ----------------------------------------------------- */
@@ -264,6 +283,22 @@ int k_perform_table_unmap(struct pgsim_kernel *k, struct kcap *c, struct pgsim_k
 /* Arch_finaliseCap for a final, mapped table cap whose type says whether
  * it is a root (AArch64, x86): deleteASID, else unmap from the parent. */
 int k_finalise_table(struct pgsim_kernel *k, const struct kcap *c);
+
+/* ---- kernel_pt.c: AArch64 / RISC-V walks (karch.pte) ------------------- */
+struct kpt_slot {
+	pgsim_pa_t pa;             /* the slot */
+	unsigned bits;             /* ptBitsLeft there */
+	uint64_t e;                /* the entry it holds */
+};
+/* lookupPTSlot from the root table at `root`. */
+int k_pt_lookup(const struct pgsim_kernel *k, pgsim_pa_t root, pgsim_va_t va, struct kpt_slot *s);
+/* The frame cap's recorded mapping is still in its slot: 1 (and *s), 0
+ * when not, <0 on a memory error. */
+int k_pt_find_page(const struct pgsim_kernel *k, pgsim_pa_t root, const struct kcap *c,
+		   struct kpt_slot *s);
+/* unmapPage / unmapPageTable (the unmap_page / unlink_table ops). */
+int k_pt_unmap_page(struct pgsim_kernel *k, const struct kcap *c);
+int k_pt_unlink_table(struct pgsim_kernel *k, const struct kcap *c);
 
 /* ---- kernel_x86.c (decode/perform; kernel_x86_info.c has the rest) ----- */
 int k_x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);

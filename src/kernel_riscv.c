@@ -3,8 +3,9 @@
  * As seL4's decodeRISCVFrameInvocation, decodeRISCVPageTableInvocation and
  * decodeRISCVMMUInvocation (src/arch/riscv/kernel/vspace.c).  The root is
  * an ordinary PageTable that became a root by ASIDPool_Assign (which also
- * copies the kernel's global entries into it).  lookupPTSlot descends
- * while the slot is a non-leaf PTE (V=1, R=W=X=0), bitsLeft 30, 21, 12.
+ * copies the kernel's global entries into it).  lookupPTSlot (kernel_pt.c,
+ * with this file's entry format) descends while the slot is a non-leaf
+ * PTE (V=1, R=W=X=0), bitsLeft 30, 21, 12.
  * Entries as makeUserPTE builds them (spec 5.3); RISC-V is the one
  * architecture that refuses a fresh frame over an existing mapping.
  */
@@ -42,29 +43,14 @@ static bool is_table(uint64_t e)
 	return (e & R_V) && !(e & (R_R | R_W | R_X));
 }
 
-struct r_slot {
-	pgsim_pa_t pa;
-	unsigned bits;
-	uint64_t e;
-};
-
-/* lookupPTSlot */
-static int lookup(const struct pgsim_kernel *k, pgsim_pa_t root, pgsim_va_t va, struct r_slot *s)
+/* unmapPage's test for a leaf: valid and not a table pointer */
+static bool is_page(uint64_t e)
 {
-	int level = (int)k->cfg->arch->levels - 1;
-	pgsim_pa_t pt = root;
-	for (;;) {
-		s->bits = k->cfg->arch->level[level].shift;
-		s->pa = pt + k_index(k, level, va) * 8;
-		int rc = k_read_entry(k, s->pa, &s->e);
-		if (rc)
-			return rc;
-		if (!is_table(s->e) || level == 0)
-			return 0;
-		level--;
-		pt = pte_pa(s->e);
-	}
+	return (e & R_V) && !is_table(e);
 }
+
+/* what kernel_pt.c's lookupPTSlot, unmapPage and unmapPageTable read */
+static const struct kpte_fmt rv_pte = { is_table, is_page, pte_pa };
 
 /* makeUserPTE: read unless KernelOnly, write only for ReadWrite, user
  * always, executable unless ExecuteNever; nothing at all -> invalid. */
@@ -75,21 +61,6 @@ static uint64_t make_pte(pgsim_pa_t pa, bool exec, enum pgsim_vm_rights r)
 		return 0;
 	return pa_pte(pa) | R_D | R_A | R_U | (exec ? R_X : 0) | (wr ? R_W : 0) |
 	       (rd ? R_R : 0) | R_V;
-}
-
-static int unmap_page(struct pgsim_kernel *k, const struct kcap *c)
-{
-	uint32_t root = k_find_vspace(k, c->asid);
-	if (root == K_NONE)
-		return 0;
-	const struct kobj *o = &k->objs[c->obj];
-	struct r_slot s;
-	int rc = lookup(k, k->objs[root].pa, c->vaddr, &s);
-	if (rc)
-		return rc;
-	if (s.bits != o->size_lg2 || !(s.e & R_V) || is_table(s.e) || pte_pa(s.e) != o->pa)
-		return 0;
-	return k_write_entry(k, s.pa, 0);
 }
 
 /* *masked: maskVMRights has run (its write-only warning is printed
@@ -123,8 +94,8 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		k_err(r, PGSIM_SEL4_ALIGNMENT_ERROR, "");
 		return 0;
 	}
-	struct r_slot s;
-	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
+	struct kpt_slot s;
+	int rc = k_pt_lookup(k, k->objs[root].pa, vaddr, &s);
 	if (rc)
 		return rc;
 	if (s.bits != o->size_lg2) {
@@ -173,29 +144,6 @@ static int rv_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 	}
 }
 
-/* unmapPageTable */
-static int unlink_table(struct pgsim_kernel *k, const struct kcap *c)
-{
-	uint32_t root = k_find_vspace(k, c->asid);
-	if (root == K_NONE)
-		return 0;
-	pgsim_pa_t target = k->objs[c->obj].pa, pt = k->objs[root].pa, slot = 0;
-	int level = (int)k->cfg->arch->levels - 1;
-	for (int i = 0; i < (int)k->cfg->arch->levels - 1 && pt != target; i++, level--) {
-		slot = pt + k_index(k, level, c->vaddr) * 8;
-		uint64_t e;
-		int rc = k_read_entry(k, slot, &e);
-		if (rc)
-			return rc;
-		if (!is_table(e))
-			return 0;
-		pt = pte_pa(e);
-	}
-	if (pt != target)
-		return 0;
-	return k_write_entry(k, slot, 0);
-}
-
 /* Arch_finaliseCap (page_table_cap, final and mapped): a root loses its
  * ASID, any other PT is unlinked from its parent. */
 static int finalise_table(struct pgsim_kernel *k, const struct kcap *c)
@@ -204,7 +152,7 @@ static int finalise_table(struct pgsim_kernel *k, const struct kcap *c)
 		k_delete_asid(k, c->asid, c->obj);
 		return 0;
 	}
-	return unlink_table(k, c);
+	return k_pt_unlink_table(k, c);
 }
 
 /* decodeRISCVPageTableInvocation */
@@ -252,8 +200,8 @@ static int rv_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 				      "RISCVPageTableMap: ASID lookup failed");
 	if (root == K_NONE)
 		return 0;
-	struct r_slot s;
-	int rc = lookup(k, k->objs[root].pa, vaddr, &s);
+	struct kpt_slot s;
+	int rc = k_pt_lookup(k, k->objs[root].pa, vaddr, &s);
 	if (rc)
 		return rc;
 	if (s.bits == k->cfg->arch->page_lg2 || (s.e & R_V)) {
@@ -322,8 +270,8 @@ static const struct ktype *rv_type_for_bits(const struct pgsim_kernel *k, unsign
 static const struct karch_ops rv_ops = {
 	.frame = rv_frame,
 	.table = rv_table,
-	.unmap_page = unmap_page,
-	.unlink_table = unlink_table,
+	.unmap_page = k_pt_unmap_page,
+	.unlink_table = k_pt_unlink_table,
 	.finalise_table = finalise_table,
 	.created = NULL,
 	.assigned = rv_assigned,
@@ -373,6 +321,7 @@ const struct karch karch_sv39 = {
 	.kernel_tables_pa = 0x80201000,
 	.kwin_first = 256,
 	.kwin_n = 256,
+	.pte = &rv_pte,
 	.derive_clears_vaddr = true,
 	.unmap_clears_unmapped = true,
 	.ops = &rv_ops,

@@ -50,16 +50,6 @@ static const struct x86_mode *mode(const struct pgsim_kernel *k)
 	return k->ka == &karch_ia32 ? &mode_ia32 : &mode_x86_64;
 }
 
-static int top(const struct pgsim_kernel *k)
-{
-	return (int)k->cfg->arch->levels - 1;
-}
-
-static unsigned shift(const struct pgsim_kernel *k, int level)
-{
-	return k->cfg->arch->level[level].shift;
-}
-
 /* Address field of an entry whose target is aligned to 2^lo. */
 static uint64_t addr_of(const struct pgsim_kernel *k, uint64_t e, unsigned lo)
 {
@@ -75,7 +65,7 @@ static bool lookup(const struct pgsim_kernel *k, pgsim_pa_t root, pgsim_va_t va,
 	pgsim_pa_t pa = root;
 	unsigned eb = k->cfg->arch->entry_bytes;
 	*rc = 0;
-	for (int l = top(k);; l--) {
+	for (int l = k_top_level(k);; l--) {
 		pgsim_pa_t s = pa + k_index(k, l, va) * eb;
 		if (l == level) {
 			*slot = s;
@@ -86,7 +76,7 @@ static bool lookup(const struct pgsim_kernel *k, pgsim_pa_t root, pgsim_va_t va,
 		if (*rc)
 			return false;
 		if (!(e & X_P) || (mode(k)->check_ps[l] && (e & X_PS))) {
-			*bits = shift(k, l);
+			*bits = k_level_shift(k, l);
 			return false;
 		}
 		pa = addr_of(k, e, 12);
@@ -150,7 +140,7 @@ int k_x86_unmap_page(struct pgsim_kernel *k, const struct kcap *c)
 	if (rc)
 		return rc;
 	/* only if present, of this size, and pointing at this frame */
-	if (!(e & X_P) || (level > 0 && !(e & X_PS)) || addr_of(k, e, shift(k, level)) != o->pa)
+	if (!(e & X_P) || (level > 0 && !(e & X_PS)) || addr_of(k, e, k_level_shift(k, level)) != o->pa)
 		return 0;
 	return k_write_entry(k, slot, 0);
 }
@@ -356,7 +346,7 @@ int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 		return 0;
 	}
 	/* silently masked to the region one parent entry covers */
-	pgsim_va_t vaddr = inv->w[0] & ~((1ull << shift(k, plevel)) - 1);
+	pgsim_va_t vaddr = inv->w[0] & ~((1ull << k_level_shift(k, plevel)) - 1);
 	uint64_t attr = inv->w[1];
 	const struct kcap *vs = k_cap(k, inv->extra[0]);
 	if (!vs || !k_is_valid_native_root(k, vs)) {

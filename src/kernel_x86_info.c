@@ -21,16 +21,6 @@
 #define X_ATTR_PCD 2u
 #define X_ATTR_PAT 4u
 
-static int top(const struct pgsim_kernel *k)
-{
-	return (int)k->cfg->arch->levels - 1;
-}
-
-static unsigned shift(const struct pgsim_kernel *k, int level)
-{
-	return k->cfg->arch->level[level].shift;
-}
-
 /* ---- kernel window ----------------------------------------------------- */
 
 /* copyGlobalMappings at root creation.  x86_64: PML4[511] = the kernel
@@ -80,8 +70,8 @@ static int x86_vm_fault(const struct pgsim_kernel *k, const struct pgsim_fault *
  * 21 -> PT; ia32: 22 -> PT. */
 static const struct ktype *x86_type_for_bits(const struct pgsim_kernel *k, unsigned bits)
 {
-	for (int l = 0; l < top(k); l++) {
-		if (shift(k, l + 1) != bits)
+	for (int l = 0; l < k_top_level(k); l++) {
+		if (k_level_shift(k, l + 1) != bits)
 			continue;
 		for (unsigned i = 0; i < k->ka->n_types; i++)
 			if (k->types[i].info.kind == PGSIM_KOBJ_TABLE && !k->types[i].info.root &&
