@@ -334,8 +334,7 @@ static const struct kattr_name arm_attrs[] = {
 /* libsel4 aarch64 object types (non-hyp), spec 2.1/2.2; the deprecated
  * PGD/PUD/PD names map to VSpace / PageTable as deprecated.h does. */
 static const struct ktype arm_types[] = {
-	{ { "seL4_UntypedObject", "untyped", PGSIM_KOBJ_UNTYPED, 0, 0, false, -1 },
-	  { NULL }, K_FRAME_LABELS },
+	K_UNTYPED_TYPE,
 	{ { "seL4_ARM_HugePageObject", "huge_page", PGSIM_KOBJ_FRAME, 30, 5, false, 2 },
 	  { "frame_1g", "1g", NULL }, K_FRAME_LABELS },
 	{ { "seL4_ARM_VSpaceObject", "vspace", PGSIM_KOBJ_TABLE, 12, 6, true, 3 },

@@ -30,6 +30,10 @@ struct ktype {
 #define K_FRAME_LABELS PGSIM_KL_PAGE_MAP, PGSIM_KL_PAGE_UNMAP, NULL
 /* a table type's labels; its derive message follows */
 #define K_PT_LABELS PGSIM_KL_PAGE_TABLE_MAP, PGSIM_KL_PAGE_TABLE_UNMAP
+/* seL4_UntypedObject, object type 0 on every architecture; the first
+ * entry of every type table */
+#define K_UNTYPED_TYPE { { "seL4_UntypedObject", "untyped", PGSIM_KOBJ_UNTYPED, 0, 0, false, -1 }, \
+			 { NULL }, K_FRAME_LABELS }
 
 struct kobj {
 	const struct ktype *type;  /* NULL: ASID control */
@@ -299,12 +303,6 @@ int k_pt_find_page(const struct pgsim_kernel *k, pgsim_pa_t root, const struct k
 /* unmapPage / unmapPageTable (the unmap_page / unlink_table ops). */
 int k_pt_unmap_page(struct pgsim_kernel *k, const struct kcap *c);
 int k_pt_unlink_table(struct pgsim_kernel *k, const struct kcap *c);
-
-/* ---- kernel_x86.c (decode/perform; kernel_x86_info.c has the rest) ----- */
-int k_x86_frame(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
-int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);
-int k_x86_unmap_page(struct pgsim_kernel *k, const struct kcap *c);
-int k_x86_unlink_table(struct pgsim_kernel *k, const struct kcap *c);
 
 /* ---- kernel_invoke.c --------------------------------------------------- */
 int k_invoke(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kres *r);

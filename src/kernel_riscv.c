@@ -288,8 +288,7 @@ static const struct kattr_name rv_attrs[] = {
 
 /* libsel4 riscv64 object types, spec 2.1/2.2 */
 static const struct ktype rv_types[] = {
-	{ { "seL4_UntypedObject", "untyped", PGSIM_KOBJ_UNTYPED, 0, 0, false, -1 },
-	  { NULL }, K_FRAME_LABELS },
+	K_UNTYPED_TYPE,
 	{ { "seL4_RISCV_Giga_Page", "huge_page", PGSIM_KOBJ_FRAME, 30, 5, false, 2 },
 	  { "frame_1g", "1g", "giga_page", NULL }, K_FRAME_LABELS },
 	{ { "seL4_RISCV_4K_Page", "frame", PGSIM_KOBJ_FRAME, 12, 6, false, 0 },

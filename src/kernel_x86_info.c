@@ -7,19 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kernel_impl.h"
-
-/* the x86 entry bits the kernel-window entries use (Intel SDM vol. 3
- * 4.3/4.5; kernel_x86.c has the full set) */
-#define X_P (1ull << 0)
-#define X_RW (1ull << 1)
-#define X_PS (1ull << 7)
-#define X_G (1ull << 8)
-
-/* seL4_X86_VMAttributes */
-#define X_ATTR_PWT 1u
-#define X_ATTR_PCD 2u
-#define X_ATTR_PAT 4u
+#include "kernel_x86.h"
 
 /* ---- kernel window ----------------------------------------------------- */
 
@@ -122,14 +110,12 @@ static const struct kattr_name x86_attrs[] = {
 	{ NULL, 0 },
 };
 
-#define UNTYPED_TYPE { { "seL4_UntypedObject", "untyped", PGSIM_KOBJ_UNTYPED, 0, 0, false, -1 }, \
-		       { NULL }, K_FRAME_LABELS }
 #define PD_LABELS PGSIM_KL_PAGE_DIRECTORY_MAP, PGSIM_KL_PAGE_DIRECTORY_UNMAP
 #define PDPT_LABELS PGSIM_KL_PDPT_MAP, PGSIM_KL_PDPT_UNMAP
 
 /* libsel4 x86_64 object types (HugePage on) and sizes (spec 2.1, 2.2). */
 static const struct ktype x86_64_types[] = {
-	UNTYPED_TYPE,
+	K_UNTYPED_TYPE,
 	{ { "seL4_X86_PDPTObject", "pdpt", PGSIM_KOBJ_TABLE, 12, 5, false, 2 },
 	  { "page_directory_pointer_table", NULL }, PDPT_LABELS,
 	  "Deriving an unmapped PTPD cap" /* sic, Mode_deriveCap */ },
@@ -149,7 +135,7 @@ static const struct ktype x86_64_types[] = {
 };
 
 static const struct ktype ia32_types[] = {
-	UNTYPED_TYPE,
+	K_UNTYPED_TYPE,
 	{ { "seL4_X86_4K", "frame", PGSIM_KOBJ_FRAME, 12, 5, false, 0 },
 	  { "frame_4k", "small_page", "4k", "page", NULL }, K_FRAME_LABELS },
 	{ { "seL4_X86_LargePageObject", "large_page", PGSIM_KOBJ_FRAME, 22, 6, false, 1 },
