@@ -76,20 +76,31 @@ static bool cap_revocable(enum pgsim_kcap_type t)
 	return t == PGSIM_KCAP_UNTYPED;
 }
 
+/* decodeCNodeInvocation's checks for Copy, Mint, Move and Mutate, made
+ * once, before its branch per label: the destination must be empty
+ * (ensureEmptySlot), the source must hold a cap.  The source cap, or
+ * K_NONE with r set. */
+static uint32_t copy_source(const struct pgsim_kernel *k, const char *src, const char *dest,
+			    struct pgsim_kres *r)
+{
+	if (k_slot_find(k, dest) != K_NONE) {
+		k_err(r, PGSIM_SEL4_DELETE_FIRST, "CNode Copy/Mint/Move/Mutate: Destination not empty.");
+		return K_NONE;
+	}
+	uint32_t si = k_slot_find(k, src);
+	if (si == K_NONE)
+		k_err_missing(r, k->ka->word_bits, true,
+			      "CNode Copy/Mint/Move/Mutate: Source slot invalid or empty.");
+	return si;
+}
+
 /* Copy / Mint: maskCapRights + deriveCap + cteInsert. */
 static int derive_insert(struct pgsim_kernel *k, const char *src, const char *dest,
 			 unsigned rights, struct pgsim_kres *r)
 {
-	if (k_slot_find(k, dest) != K_NONE) {
-		k_err(r, PGSIM_SEL4_DELETE_FIRST, "CNode Copy/Mint/Move/Mutate: Destination not empty.");
+	uint32_t si = copy_source(k, src, dest, r);
+	if (si == K_NONE)
 		return 0;
-	}
-	uint32_t si = k_slot_find(k, src);
-	if (si == K_NONE) {
-		k_err_missing(r, k->ka->word_bits, true,
-			      "CNode Copy/Mint/Move/Mutate: Source slot invalid or empty.");
-		return 0;
-	}
 	struct kcap s = k->caps[si];
 	/* maskCapRights: frames narrow their VM rights (Arch_maskCapRights
 	 * = maskVMRights, which also prints its write-only warning); the
@@ -177,16 +188,9 @@ int pgsim_kernel_move(struct pgsim_kernel *k, const char *src, const char *dest,
 {
 	if (!k || !src || !dest || !r)
 		return -EINVAL;
-	if (k_slot_find(k, dest) != K_NONE) {
-		k_err(r, PGSIM_SEL4_DELETE_FIRST, "CNode Copy/Mint/Move/Mutate: Destination not empty.");
+	uint32_t si = copy_source(k, src, dest, r);
+	if (si == K_NONE)
 		return 0;
-	}
-	uint32_t si = k_slot_find(k, src);
-	if (si == K_NONE) {
-		k_err_missing(r, k->ka->word_bits, true,
-			      "CNode Copy/Mint/Move/Mutate: Source slot invalid or empty.");
-		return 0;
-	}
 	/* cteMove: same cap, same CDT position, new slot. */
 	int rc = k_cap_rename(k, si, dest);
 	if (rc)
