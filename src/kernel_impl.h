@@ -239,6 +239,12 @@ static inline unsigned k_level_shift(const struct pgsim_kernel *k, int level)
 	return k->cfg->arch->level[level].shift;
 }
 unsigned k_rights_enc(const struct pgsim_kernel *k, enum pgsim_vm_rights r);
+/* All ones in the machine word (ia32: the low 32 bits): the kernel's
+ * word_t arithmetic wraps there. */
+static inline uint64_t k_word_mask(const struct pgsim_kernel *k)
+{
+	return k->ka->word_bits == 64 ? UINT64_MAX : (1ull << k->ka->word_bits) - 1;
+}
 
 /* ---- kernel_asid.c ----------------------------------------------------- */
 /* findVSpaceForASID: the root object, or K_NONE (lookup fault InvalidRoot). */

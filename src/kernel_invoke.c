@@ -65,9 +65,8 @@ static void prepare(const struct pgsim_kernel *k, struct kinv *ki, const struct 
 	ki->label = inv->label;
 	ki->ci = k_slot_find(k, inv->cap);
 	ki->n_words = inv->n_words < 6 ? inv->n_words : 6;
-	uint64_t wmask = k->ka->word_bits == 64 ? UINT64_MAX : (1ull << k->ka->word_bits) - 1;
 	for (unsigned i = 0; i < 6; i++)
-		ki->w[i] = inv->w[i] & wmask;
+		ki->w[i] = inv->w[i] & k_word_mask(k);
 	ki->n_extra = inv->n_extra < 2 ? inv->n_extra : 2;
 	for (unsigned i = 0; i < 2; i++) {
 		ki->extra_name[i] = i < ki->n_extra ? inv->extra[i] : NULL;

@@ -159,8 +159,7 @@ static int frame_map(struct pgsim_kernel *k, const struct kinv *inv, struct pgsi
 		}
 	} else {
 		/* vaddr and vtop against USER_TOP, in word arithmetic */
-		uint64_t wmask = k->ka->word_bits == 64 ? UINT64_MAX : (1ull << k->ka->word_bits) - 1;
-		uint64_t vtop = (vaddr + (1ull << o->size_lg2)) & wmask;
+		uint64_t vtop = (vaddr + (1ull << o->size_lg2)) & k_word_mask(k);
 		if (vaddr > k->ka->user_top || vtop > k->ka->user_top) {
 			k_err_arg(r, 0, "X86Frame: Mapping address too high.");
 			return 0;
