@@ -69,7 +69,35 @@ void chk_cap_walk(struct chk_run *r, unsigned idx)
 		struct pgsim_kcap_info other;
 		bool bd = ok && chk_frame_with(r, ki->asid, ki->vaddr, t.pa, &other) == 0 &&
 			  strcmp(other.slot, ki->slot);
-		if (bd)
+		/* KernelOnly quirks seL4 documents (sel4-vspace.md 5.3, 8.9): on
+		 * RISC-V a KernelOnly execute-never mapping is written as an
+		 * all-zero entry although Map succeeds; and with MXR an
+		 * execute-only KernelOnly page becomes readable. */
+		bool ko = ki->map_rights == PGSIM_VM_KERNEL_ONLY;
+		bool ko_invalid = ko && !ok && t.fault.kind == PGSIM_FAULT_NOT_PRESENT && t.n_trail &&
+				  t.trail[t.n_trail - 1].value == 0 &&
+				  r->ctx->cfg->arch->level[t.fault.level].shift == ki->size_lg2;
+		bool ko_mxr = ko && ok && t.pa == ki->pa && !(t.perms & PGSIM_P_UW) &&
+			      (r->ctx->cfg->flags & PGSIM_CPU_MXR);
+		/* A stale frame cap (sel4-vspace.md 1.4): a table above its leaf
+		 * was unmapped, so the walk stops before the frame's level;
+		 * seL4 keeps the cap marked mapped and Page_Unmap stays safe. */
+		unsigned frame_level_shift = ki->size_lg2;
+		bool stale_frame = !ok && t.fault.kind == PGSIM_FAULT_NOT_PRESENT && t.fault.level >= 0 &&
+				   r->ctx->cfg->arch->level[t.fault.level].shift > frame_level_shift;
+		if (ko_invalid || ko_mxr || stale_frame)
+			bd = true;
+		if (stale_frame)
+			snprintf(cause, sizeof cause, "a stale cap: the table above %s's entry was unmapped "
+				 "(the walk stops at level %d); seL4 still counts %s as mapped", ki->slot,
+				 t.fault.level, ki->slot);
+		else if (ko_invalid)
+			snprintf(cause, sizeof cause, "%s is mapped KernelOnly with execute-never: seL4 "
+				 "writes that as an invalid entry, yet the cap counts as mapped", ki->slot);
+		else if (ko_mxr)
+			snprintf(cause, sizeof cause, "%s is mapped KernelOnly, which seL4 writes as an "
+				 "execute-only user page; sstatus.MXR makes it readable", ki->slot);
+		else if (bd)
 			snprintf(cause, sizeof cause, "%s was mapped over %s's entry (x86 overwrites a "
 				 "present 4 KiB entry without a check): %s still counts as mapped", other.slot,
 				 ki->slot, ki->slot);
@@ -171,17 +199,28 @@ static int table_cb(void *c, int depth, unsigned index, int level, pgsim_pa_t en
 	return r->err;
 }
 
-/* Is an unreached table cap stale (an ancestor unmapped, its ASID gone)? */
+/* Is an unreached table cap stale: its vspace gone, or the walk along
+ * its vaddr never points at it (an ancestor was unmapped, and maybe new
+ * tables have since taken its place)? */
 static bool stale(struct chk_run *r, const struct pgsim_kcap_info *ki)
 {
+	const struct pgsim_cfg *cfg = r->ctx->cfg;
 	pgsim_pa_t root;
 	if (pgsim_kernel_asid_root(r->ctx->k, ki->asid, &root))
 		return true;
 	struct pgsim_walk_req q = { PGSIM_ACCESS_READ, false, false };
 	struct pgsim_translation t;
-	if (pgsim_walk_translate(r->ctx->cfg, r->ctx->mem, root, ki->vaddr, &q, &t))
+	if (pgsim_walk_translate(cfg, r->ctx->mem, root, ki->vaddr, &q, &t) || !t.n_trail)
 		return false;
-	return t.n_trail && t.trail[t.n_trail - 1].kind == PGSIM_ENTRY_INVALID;
+	for (unsigned i = 0; i < t.n_trail; i++) {
+		pgsim_pa_t target = 0;
+		if (t.trail[i].kind == PGSIM_ENTRY_TABLE &&
+		    cfg->arch->ops->classify(cfg, t.trail[i].level, t.trail[i].value, &target) ==
+			    PGSIM_ENTRY_TABLE &&
+		    target == ki->pa)
+			return false;
+	}
+	return t.trail[t.n_trail - 1].kind == PGSIM_ENTRY_INVALID;
 }
 
 void chk_table_cap(struct chk_run *r, unsigned idx)

@@ -135,13 +135,29 @@ void chk_view_cap(struct chk_run *r, uint64_t cptr, char *buf, size_t len)
 
 bool chk_translate(struct chk_run *r, pgsim_pa_t root, uint64_t va, struct pgsim_translation *t)
 {
-	struct pgsim_walk_req q = { PGSIM_ACCESS_READ, true, false };
-	if (pgsim_walk_translate(r->ctx->cfg, r->ctx->mem, root, va, &q, t) == 0 && t->ok)
-		return true;
-	if (t->fault.kind != PGSIM_FAULT_PERMISSION)
-		return false;
-	q.user = false;
-	return pgsim_walk_translate(r->ctx->cfg, r->ctx->mem, root, va, &q, t) == 0 && t->ok;
+	/* The first access that some mode is allowed to make yields the
+	 * translation and the permissions of every mode: a user read, a
+	 * supervisor read, then fetches (an execute-only page, such as seL4's
+	 * RISC-V KernelOnly mapping, is present but unreadable). */
+	static const struct pgsim_walk_req tries[] = {
+		{ PGSIM_ACCESS_READ, true, false },
+		{ PGSIM_ACCESS_READ, false, false },
+		{ PGSIM_ACCESS_EXEC, true, false },
+		{ PGSIM_ACCESS_EXEC, false, false },
+	};
+	struct pgsim_translation first;
+	for (unsigned i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+		if (pgsim_walk_translate(r->ctx->cfg, r->ctx->mem, root, va, &tries[i], t) != 0)
+			return false;
+		if (t->ok)
+			return true;
+		if (i == 0)
+			first = *t;
+		if (t->fault.kind != PGSIM_FAULT_PERMISSION)
+			break;
+	}
+	*t = first; /* report the user read's fault */
+	return false;
 }
 
 enum pgsim_vm_rights chk_walk_rights(const struct pgsim_translation *t)
