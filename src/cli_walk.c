@@ -152,10 +152,10 @@ static int walk_run(int argc, char **argv)
 				w.req.access = PGSIM_ACCESS_READ;
 			else if (strcmp(val, "write") == 0)
 				w.req.access = PGSIM_ACCESS_WRITE;
-			else if (strcmp(val, "exec") == 0)
+			else if (strcmp(val, "exec") == 0 || strcmp(val, "execute") == 0)
 				w.req.access = PGSIM_ACCESS_EXEC;
 			else
-				rc = cli_error("walk", "--access: '%s' is not read, write or exec", val);
+				rc = cli_error("walk", "--access: '%s' is not read, write or exec (execute)", val);
 			break;
 		case OPT_USER:
 			w.req.user = true;

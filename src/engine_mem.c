@@ -175,7 +175,8 @@ int eng_run_translate(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	if (rc)
 		return rc;
 	req.access = strcmp(acc, "write") == 0 ? PGSIM_ACCESS_WRITE
-		     : strcmp(acc, "execute") == 0 ? PGSIM_ACCESS_EXEC : PGSIM_ACCESS_READ;
+		     : strcmp(acc, "execute") == 0 || strcmp(acc, "exec") == 0 ? PGSIM_ACCESS_EXEC
+										     : PGSIM_ACCESS_READ;
 	rc = pgsim_walk_translate(&e->cfg, e->mem, root, eng_num(st, "vaddr", 0), &req, &a->t);
 	if (rc)
 		return rc;

@@ -325,7 +325,8 @@ static const struct pgsim_scn_key k_invoke[] = {
 };
 
 static const char *const modes[] = { "user", "supervisor", NULL };
-static const char *const accesses[] = { "read", "write", "execute", NULL };
+/* "exec" as pgsim walk --access spells it, "execute" as the step is named */
+static const char *const accesses[] = { "read", "write", "execute", "exec", NULL };
 static const char *const print_what[] = { "ranges", "json", "vmprint", "caps", "walk", NULL };
 static const char *const check_what[] = { "invariants", NULL };
 

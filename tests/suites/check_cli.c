@@ -149,6 +149,9 @@ static const struct golden goldens[] = {
 	 * NXE bit 63 is reserved */
 	{ "walk-x86_64-cpu.txt", NULL, { "walk", X64, "--supervisor", "--access", "exec",
 	  "--cpu", "smep,no-nxe", "0x1234", "0x4000", "0xffff_ffff_8000_1000" } },
+	/* "execute" is the same access as "exec": the same golden */
+	{ "walk-x86_64-cpu.txt", NULL, { "walk", X64, "--supervisor", "--access", "execute",
+	  "--cpu", "smep,no-nxe", "0x1234", "0x4000", "0xffff_ffff_8000_1000" } },
 	/* --ram BASE+SIZE makes the missing PD zeroed RAM: not present, not bus */
 	{ "walk-x86_64-ram.txt", NULL, { "walk", X64, "--ram", "0x7f000000+4K", "0xc0000000" } },
 	/* no @BASE: the image sits at 0, so its PML4 points outside RAM */
