@@ -176,8 +176,17 @@ static void match_translation(const struct eng_expect *x, struct pgsim_step_resu
 		mm(r, "translation.level", e1, "%d", t->level);
 	}
 	if (x->has_perms && (t->perms & x->perms_mask) != x->perms) {
+		/* Show only the modes the expectation names, for both sides. */
+		bool u = x->perms_mask & (PGSIM_P_UR | PGSIM_P_UW | PGSIM_P_UX);
+		bool sv = x->perms_mask & (PGSIM_P_SR | PGSIM_P_SW | PGSIM_P_SX);
 		pgsim_perms_str(x->perms, e1, sizeof(e1));
 		pgsim_perms_str(t->perms, a1, sizeof(a1));
+		if (u != sv) {
+			/* "u:rw- s:---": the user half is chars 0-4, the rest follows */
+			memmove(e1, u ? e1 : e1 + 6, 6);
+			memmove(a1, u ? a1 : a1 + 6, 6);
+			e1[5] = a1[5] = '\0';
+		}
 		mm(r, "translation.perms", e1, "%s", a1);
 	}
 }

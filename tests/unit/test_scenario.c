@@ -208,7 +208,7 @@ static const struct err_case cases[] = {
 	  "t.yaml:4:28: read.mode: unknown value 'supervisr' (did you mean 'supervisor'?) (one of: "
 	  "user, supervisor)\n" },
 	{ "choice a list", HEAD "  - translate: {vaddr: 0, access: [read]}\n",
-	  "t.yaml:4:35: translate.access: expected read, write, execute, got a list\n" },
+	  "t.yaml:4:35: translate.access: expected read, write, execute, exec, got a list\n" },
 	{ "bad rights", HEAD "  - map: {cap: f, vaddr: 0, rights: rwz}\n",
 	  "t.yaml:4:37: map.rights: expected rights (letters r, w, x, g such as 'rw', a seL4 name "
 	  "such as seL4_ReadWrite, or a number up to 0xf), got 'rwz'\n" },
