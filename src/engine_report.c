@@ -47,6 +47,10 @@ void pgsim_run_print_text(FILE *out, const struct pgsim_run *r, bool trace)
 		for (unsigned j = 0; j < s->n_mismatch; j++)
 			fprintf(out, "        %s:%u: %s: expected %s, got %s\n", r->scn->file, s->line,
 				s->mm[j].what, s->mm[j].expected, s->mm[j].actual);
+		/* A failed step shows what the kernel said about it (seL4's
+		 * userError text), which often names the argument at fault. */
+		if (s->status == PGSIM_STEP_FAIL && s->act.has_kres && s->act.kres.msg[0])
+			fprintf(out, "        kernel: %s\n", s->act.kres.msg);
 		indent(out, s->output, "        ");
 		if (trace)
 			indent(out, s->trace, "        ");
