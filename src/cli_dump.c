@@ -145,8 +145,6 @@ static int dump_run(int argc, char **argv)
 	    strcmp(formats[fmt].only_arch, m.cfg.arch->name) != 0)
 		rc = cli_error("dump", "--format %s: not for %s (%s; use --format ranges or json)",
 			       formats[fmt].name, m.cfg.arch->name, formats[fmt].whose);
-	if (rc == 0 && range_s && formats[fmt].fmt == FMT_VMPRINT)
-		rc = cli_error("dump", "--range: vmprint always prints the whole table");
 	if (rc == 0) {
 		pgsim_report_full_range(&m.cfg, &opts.va, &opts.last);
 		if (range_s)
@@ -161,7 +159,7 @@ static int dump_run(int argc, char **argv)
 			rc = pgsim_report_dump_json(stdout, &m.cfg, m.mem, m.root, &opts);
 			break;
 		case FMT_VMPRINT:
-			rc = pgsim_report_vmprint(stdout, &m.cfg, m.mem, m.root);
+			rc = pgsim_report_vmprint(stdout, &m.cfg, m.mem, m.root, &opts);
 			break;
 		}
 		if (rc == -E2BIG) {

@@ -282,7 +282,7 @@ int eng_run_print(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	} else if (strcmp(what, "json") == 0) {
 		rc = pgsim_report_dump_json(e->out, &e->cfg, e->mem, root, &opts);
 	} else if (strcmp(what, "vmprint") == 0) {
-		rc = pgsim_report_vmprint(e->out, &e->cfg, e->mem, root);
+		rc = pgsim_report_vmprint(e->out, &e->cfg, e->mem, root, &opts);
 	} else {
 		rc = pgsim_report_ranges(e->out, &e->cfg, e->mem, root, &opts);
 	}
@@ -421,9 +421,10 @@ void eng_prep_print(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 				   "(vspace: none)");
 	if (strcmp(what, "caps") == 0 && eng_arg(st, "vspace"))
 		pgsim_scn_diag_add(d, eng_arg(st, "vspace")->mark, "print.vspace: not with what: caps");
-	if ((from || to) && strcmp(what, "ranges") != 0 && strcmp(what, "json") != 0)
-		pgsim_scn_diag_add(d, (from ? from : to)->mark, "print: from/to only with ranges "
-				   "or json");
+	if ((from || to) && strcmp(what, "ranges") != 0 && strcmp(what, "json") != 0 &&
+	    strcmp(what, "vmprint") != 0)
+		pgsim_scn_diag_add(d, (from ? from : to)->mark, "print: from/to only with ranges, "
+				   "json or vmprint");
 	if (from && to && from->kind == PGSIM_SCN_NUM && to->kind == PGSIM_SCN_NUM &&
 	    from->num > to->num)
 		pgsim_scn_diag_add(d, from->mark, "print: from is above to");

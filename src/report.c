@@ -463,12 +463,17 @@ static int vmprint_entry(void *ctx, int depth, unsigned index, int level, pgsim_
 }
 
 int pgsim_report_vmprint(FILE *out, const struct pgsim_cfg *cfg, struct pgsim_mem *mem,
-			 pgsim_pa_t root)
+			 pgsim_pa_t root, const struct pgsim_range_opts *range)
 {
 	struct pgsim_range_opts opts = { .merge = false };
 	struct pgsim_range_cb cb = { .entry = vmprint_entry, .ctx = out };
 
 	pgsim_report_full_range(cfg, &opts.va, &opts.last);
+	if (range) {
+		opts.va = range->va;
+		opts.last = range->last;
+		opts.max_visits = range->max_visits;
+	}
 	fprintf(out, "page table 0x%016llx\n", ull(root));
 	return pgsim_walk_range(cfg, mem, root, &opts, &cb);
 }

@@ -40,9 +40,12 @@ int pgsim_report_dump_json(FILE *out, const struct pgsim_cfg *cfg, struct pgsim_
 			   pgsim_pa_t root, const struct pgsim_range_opts *opts);
 /* xv6's vmprint (6.S081 2020 pgtbl lab, as the grader expects it):
  * "page table %p" and one " ..IDX: pte %p pa %p" line per valid entry,
- * depth first.  Meaningful for Sv39 tables only (the caller checks). */
+ * depth first.  Meaningful for Sv39 tables only (the caller checks).
+ * With opts (NULL = the whole table) only entries whose span meets
+ * [opts->va, opts->last] are printed: the leaves in the range and the
+ * pointer entries above them. */
 int pgsim_report_vmprint(FILE *out, const struct pgsim_cfg *cfg, struct pgsim_mem *mem,
-			 pgsim_pa_t root);
+			 pgsim_pa_t root, const struct pgsim_range_opts *opts);
 
 /* "4K", "2M", "1G", "12K", "16E": the size of [va, last] in the largest
  * binary unit that divides it exactly. */

@@ -185,6 +185,10 @@ static const struct golden goldens[] = {
 	  "--cpu", "sum", "0x0" } },
 	{ "dump-sv39.txt", NULL, { "dump", SV39, "--format", "ranges" } },
 	{ "vmprint-sv39.txt", NULL, { "dump", SV39, "--format", "vmprint" } },
+	/* --range narrows vmprint to the entries whose span meets it: the
+	 * lab's first five lines (root[0] and below), not the 255 chain */
+	{ "vmprint-sv39-range.txt", NULL, { "dump", SV39, "--format", "vmprint",
+	  "--range", "0-0x3fff" } },
 	/* the grader's own example text (hw-formats.md 5.1) */
 	{ "vmprint-sv39-lab2020.txt", NULL, { "dump", SV39LAB, "--format", "vmprint" } },
 };

@@ -127,7 +127,7 @@ static const struct prep_case cases[] = {
 	{ "vaddr without walk", X64 OBJ STEPS "  - print: {what: ranges, vaddr: 0}\n",
 	  "t.yaml:6:34: print.vaddr: only with what: walk\n", false },
 	{ "from/to with caps", X64 OBJ STEPS "  - print: {what: caps, to: 0}\n",
-	  "t.yaml:6:29: print: from/to only with ranges or json\n", false },
+	  "t.yaml:6:29: print: from/to only with ranges, json or vmprint\n", false },
 	{ "from above to", X64 OBJ STEPS "  - print: {from: 2, to: 1}\n",
 	  "t.yaml:6:19: print: from is above to\n", false },
 	{ "slots without caps", X64 OBJ STEPS "  - print: {what: ranges, slots: [f]}\n",
