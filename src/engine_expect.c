@@ -179,17 +179,31 @@ static void prep_fault(const struct pgsim_scn_node *f, struct eng_expect *x,
 		x->has_line = true, x->line = v->text;
 }
 
-static void prep_translation(const struct pgsim_scn_node *t, struct eng_expect *x,
-			     struct pgsim_scn_diags *d)
+static void prep_translation(const struct pgsim_cfg *cfg, const struct pgsim_scn_node *t,
+			     struct eng_expect *x, struct pgsim_scn_diags *d)
 {
 	const struct pgsim_scn_node *v;
 
 	if ((v = pgsim_scn_get(t, "pa")))
 		x->has_pa = true, x->pa = v->num;
 	if ((v = pgsim_scn_get(t, "size"))) {
-		if (v->num == 0 || (v->num & (v->num - 1)))
-			pgsim_scn_diag_add(d, v->mark, "expect.translation.size: %s is not a "
-					   "power of two", v->text);
+		/* Only the page sizes the architecture has can ever match. */
+		char sizes[64] = "";
+		size_t off = 0;
+		bool found = false;
+		for (int l = 0; l <= cfg->top_level; l++) {
+			if (!cfg->arch->level[l].leaf_ok)
+				continue;
+			unsigned lg2 = cfg->arch->level[l].shift;
+			found |= v->num == 1ull << lg2;
+			off += (size_t)snprintf(sizes + off, sizeof sizes - off, "%s%llu%c", off ? ", " : "",
+						1ull << (lg2 % 10), " KMGT"[lg2 / 10]);
+			if (off >= sizeof sizes)
+				break;
+		}
+		if (!found)
+			pgsim_scn_diag_add(d, v->mark, "expect.translation.size: %s is no page size "
+					   "of %s (%s)", v->text, cfg->arch->name, sizes);
 		x->has_size = true, x->size = v->num;
 	}
 	if ((v = pgsim_scn_get(t, "level")))
@@ -303,7 +317,7 @@ void eng_expect_prepare(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	if ((v = pgsim_scn_get(ex, "fault")))
 		prep_fault(v, x, d);
 	if ((v = pgsim_scn_get(ex, "translation")))
-		prep_translation(v, x, d);
+		prep_translation(&e->cfg, v, x, d);
 	if ((v = pgsim_scn_get(ex, "created")))
 		prep_created(e, v, x, d);
 	if ((v = pgsim_scn_get(ex, "output")))

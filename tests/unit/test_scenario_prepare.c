@@ -164,9 +164,13 @@ static const struct prep_case cases[] = {
 	  "reserved, permission, access-flag, address-size, bus, va-range)\n", false },
 	{ "kind none with more keys", X64 OBJ STEPS "  - read: 0\n    expect: {fault: {kind: none, status: 4}}\n",
 	  "t.yaml:7:28: expect.fault: kind none says no fault; it takes no other keys\n", false },
-	{ "translation size not a power of two", X64 OBJ STEPS
+	/* x86_64 leaves: PT 4K, PD 2M, PDPT 1G (SDM 4.5) */
+	{ "translation size not a page size", X64 OBJ STEPS
 	  "  - translate: 0\n    expect: {translation: {size: 3K}}\n",
-	  "t.yaml:7:34: expect.translation.size: 3K is not a power of two\n", false },
+	  "t.yaml:7:34: expect.translation.size: 3K is no page size of x86_64 (4K, 2M, 1G)\n", false },
+	{ "translation size 2G", X64 OBJ STEPS
+	  "  - translate: 0\n    expect: {translation: {size: 2G}}\n",
+	  "t.yaml:7:34: expect.translation.size: 2G is no page size of x86_64 (4K, 2M, 1G)\n", false },
 	{ "bad perms", X64 OBJ STEPS "  - translate: 0\n    expect: {translation: {perms: rwx}}\n",
 	  "t.yaml:7:35: expect.translation.perms: 'rwx' is not of the form 'u:rwx s:rwx' (either "
 	  "part may be left out; '-' for a missing right)\n", false },
