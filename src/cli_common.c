@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -340,9 +341,21 @@ int cli_machine_setup(struct cli_machine *m)
 	if (!m->arch_s)
 		return cli_error(m->cmd, "--arch is required (one of: %s)", pgsim_arch_names());
 	a = pgsim_arch_find(m->arch_s);
-	if (!a)
+	if (!a) {
+		/* Other names people use for the same paging modes. */
+		static const char *const alias[][2] = {
+			{ "arm64", "aarch64" }, { "armv8", "aarch64" }, { "riscv", "sv39" },
+			{ "riscv64", "sv39" }, { "rv64", "sv39" }, { "amd64", "x86_64" },
+			{ "x64", "x86_64" }, { "x86-64", "x86_64" }, { "i386", "ia32" },
+			{ "x86", "ia32" }, { "i686", "ia32" },
+		};
+		for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+			if (strcasecmp(m->arch_s, alias[i][0]) == 0)
+				return cli_error(m->cmd, "--arch: unknown architecture '%s' (did you "
+						 "mean %s?)", m->arch_s, alias[i][1]);
 		return cli_error(m->cmd, "--arch: unknown architecture '%s' (one of: %s)",
 				 m->arch_s, pgsim_arch_names());
+	}
 	pgsim_cfg_init(&m->cfg, a);
 	if ((rc = setup_widths(m)) != 0 || (rc = setup_cpu(m)) != 0)
 		return rc;
