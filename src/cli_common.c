@@ -325,11 +325,19 @@ static int setup_root(struct cli_machine *m)
 	if (!a->root_addr_size_fault && m->cfg.pa_bits < 64 && (m->root >> m->cfg.pa_bits))
 		return cli_error(m->cmd, "--root: 0x%llx is wider than %s's %u-bit physical addresses",
 				 (unsigned long long)m->root, a->name, m->cfg.pa_bits);
-	if (!pgsim_mem_is_ram(m->mem, m->root, table_bytes))
+	if (!pgsim_mem_is_ram(m->mem, m->root, table_bytes)) {
+		/* An image given without @BASE sits at 0: likely the cause. */
+		const char *nobase = NULL;
+		for (unsigned i = 0; i < m->n_images && !nobase; i++)
+			if (!strchr(m->images[i], '@'))
+				nobase = m->images[i];
 		return cli_error(m->cmd, "--root: the root table at 0x%llx is not in RAM "
-				 "(no --image or --ram covers 0x%llx-0x%llx)",
+				 "(no --image or --ram covers 0x%llx-0x%llx)%s%s%s",
 				 (unsigned long long)m->root, (unsigned long long)m->root,
-				 (unsigned long long)(m->root + table_bytes - 1));
+				 (unsigned long long)(m->root + table_bytes - 1),
+				 nobase ? "; --image " : "", nobase ? nobase : "",
+				 nobase ? " has no @BASE, so it was loaded at 0" : "");
+	}
 	return 0;
 }
 

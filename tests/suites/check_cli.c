@@ -248,6 +248,8 @@ struct bad {
 static const struct bad bads[] = {
 	{ "unknown arch", NULL, "--arch: unknown architecture 'mips'",
 	  { "walk", "--arch", "mips", "--image", "x86_64.img@0x100000", "--root", "0x100000", "0" } },
+	{ "image without base", NULL, "--image x86_64.img has no @BASE, so it was loaded at 0",
+	  { "walk", "--arch", "x86_64", "--image", "x86_64.img", "--root", "0x100000", "0" } },
 	{ "arch alias", NULL, "unknown architecture 'arm64' (did you mean aarch64?)",
 	  { "walk", "--arch", "arm64", "--image", "x86_64.img@0x100000", "--root", "0x100000", "0" } },
 	{ "missing --arch", NULL, "--arch is required",
