@@ -38,6 +38,7 @@
 #include "oracle.h"
 #include "oracle_gen.h"
 #include "pgsim/walk.h"
+#include "x86_stub.h"
 
 /* printf of 64-bit values */
 #define U(x) ((unsigned long long)(x))
@@ -54,14 +55,17 @@ struct qcase {
 	enum oracle_arch oarch;
 	unsigned va_bits;
 	uint64_t base;           /* RAM base of the QEMU machine */
+	bool exec;               /* x86: run accesses (x86_stub.c) */
 };
 
 static const struct qcase cases[] = {
-	{ "ia32", "ia32", ORACLE_IA32, 32, 0 },
-	{ "x86_64", "x86_64", ORACLE_X86_64, 48, 0 },
-	{ "aarch64_48", "aarch64", ORACLE_AARCH64, 48, 0x40000000ull },
-	{ "aarch64_39", "aarch64", ORACLE_AARCH64, 39, 0x40000000ull },
-	{ "sv39", "sv39", ORACLE_SV39, 39, 0x80000000ull },
+	{ "ia32", "ia32", ORACLE_IA32, 32, 0, false },
+	{ "x86_64", "x86_64", ORACLE_X86_64, 48, 0, false },
+	{ "aarch64_48", "aarch64", ORACLE_AARCH64, 48, 0x40000000ull, false },
+	{ "aarch64_39", "aarch64", ORACLE_AARCH64, 39, 0x40000000ull, false },
+	{ "sv39", "sv39", ORACLE_SV39, 39, 0x80000000ull, false },
+	{ "ia32_exec", "ia32", ORACLE_IA32, 32, 0, true },
+	{ "x86_64_exec", "x86_64", ORACLE_X86_64, 48, 0, true },
 };
 
 /* Usage and input errors: one line, exit status 2. */
@@ -124,7 +128,8 @@ static struct pgsim_mem *move_tree(const struct gen_tree *g, uint64_t base, uint
  * writes go through cpu_x86_update_cr0/cr4 and cpu_load_efer, so writing
  * CR4 and EFER before CR0.PG enters long mode as the SDM's sequence does
  * (SDM vol. 3 9.8.5: PAE, LME, CR3, then PG). */
-static void setup_x86(const struct pgsim_cfg *cfg, uint64_t root, bool lm)
+static void setup_x86(const struct pgsim_cfg *cfg, uint64_t root, bool lm,
+		      const struct x86_stub *stub, uint64_t n)
 {
 	uint64_t cr4 = lm ? 0x20 : 0, efer = 0;
 
@@ -135,10 +140,26 @@ static void setup_x86(const struct pgsim_cfg *cfg, uint64_t root, bool lm)
 	if (lm && (cfg->flags & PGSIM_CPU_NXE))
 		efer |= 0x800;
 	printf("set cr0 0x11\n");           /* PE | ET */
+	if (stub) {
+		/* EFER.LMA by hand (cpu_load_efer sets the LMA hflag from it)
+		 * so that loading CS from the stub's GDT at physical 0, while
+		 * paging is still off, gives a 64-bit code segment
+		 * (cpu_x86_load_seg_cache: CS64 needs LMA and L) */
+		printf("set efer 0x%llx\n", U(lm ? efer | 0x400 : efer));
+		printf("set cs 0x8\nset ss 0x10\nset ds 0x10\nset es 0x10\n");
+	}
 	printf("set cr4 0x%llx\n", U(cr4));
-	printf("set efer 0x%llx\n", U(efer));
+	if (!stub)
+		printf("set efer 0x%llx\n", U(efer));
 	printf("set cr3 0x%llx\n", U(root));
 	printf("set cr0 0x%x\n", (cfg->flags & PGSIM_CPU_WP ? 0x10000u : 0) | 0x80000011u);
+	if (stub) {
+		/* the 32-bit stub's first instruction (call) pushes */
+		printf("set rsp 0x%llx\n", U(stub->stack));
+		printf("set rip 0x%llx\n", U(stub->entry));
+		printf("break 0x%llx\ncont\n", U(stub->done));
+		printf("results 0x%llx %llu\n", U(stub->results), U(n));
+	}
 }
 
 /* AArch64 (QEMU 7.2 gdbstub cannot write system registers,
@@ -199,19 +220,22 @@ static void setup_sv39(const struct pgsim_cfg *cfg, uint64_t root)
 
 /* ---- answers -------------------------------------------------------- */
 
+/* One line per VA and access: V (supervisor read) or W (supervisor
+ * write). */
 static void print_answer(const struct pgsim_cfg *cfg, const struct oracle_cfg *oc,
-			 struct pgsim_mem *m, uint64_t root, uint64_t va)
+			 struct pgsim_mem *m, uint64_t root, uint64_t va, enum pgsim_access acc)
 {
-	struct pgsim_walk_req req = { .access = PGSIM_ACCESS_READ, .user = false };
+	struct pgsim_walk_req req = { .access = acc, .user = false };
+	const char *tag = acc == PGSIM_ACCESS_WRITE ? "W" : "V";
 	struct pgsim_translation t;
 	struct oracle_res o;
 
 	if (pgsim_walk_translate(cfg, m, root, va, &req, &t) != 0) {
-		printf("V 0x%llx error\n", U(va));
+		printf("%s 0x%llx error\n", tag, U(va));
 		return;
 	}
-	oracle_translate(oc, m, root, va, PGSIM_ACCESS_READ, false, &o);
-	printf("V 0x%llx", U(va));
+	oracle_translate(oc, m, root, va, acc, false, &o);
+	printf("%s 0x%llx", tag, U(va));
 	if (t.ok)
 		printf(" ok 0x%llx %u %d", U(t.pa), t.page_lg2, t.level);
 	else
@@ -246,13 +270,14 @@ int main(int argc, char **argv)
 	struct gen_tree g;
 	struct gen_rng r;
 	struct pgsim_mem *m;
-	uint64_t seed, nvas, root, stub, img_len;
+	uint64_t seed, nvas, root, stub, img_len, *vas;
+	struct x86_stub xs;
 	char *end;
 	int rc;
 
 	if (argc != 5)
 		return fail("usage: qemu_gen CASE SEED NVAS IMAGE, CASE one of ",
-			    "ia32 x86_64 aarch64_48 aarch64_39 sv39");
+			    "ia32 x86_64 aarch64_48 aarch64_39 sv39 ia32_exec x86_64_exec");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		if (strcmp(cases[i].name, argv[1]) == 0)
 			qc = &cases[i];
@@ -263,7 +288,7 @@ int main(int argc, char **argv)
 	if (errno || *end)
 		return fail("bad seed ", argv[2]);
 	nvas = strtoull(argv[3], &end, 0);
-	if (errno || *end || nvas == 0)
+	if (errno || *end || nvas == 0 || (qc->exec && nvas > X86_STUB_MAX_VAS))
 		return fail("bad VA count ", argv[3]);
 
 	/* Per-seed CPU state, drawn from the seed (not from the tree's
@@ -276,10 +301,12 @@ int main(int argc, char **argv)
 	switch (qc->oarch) {
 	case ORACLE_IA32:
 		pgsim_cfg_set_flag(&cfg, "pse", gen_chance(&r, 3, 4));
+		pgsim_cfg_set_flag(&cfg, "wp", gen_chance(&r, 1, 2));
 		pgsim_cfg_set_pa_bits(&cfg, 40);
 		break;
 	case ORACLE_X86_64:
 		pgsim_cfg_set_flag(&cfg, "nxe", gen_chance(&r, 1, 2));
+		pgsim_cfg_set_flag(&cfg, "wp", gen_chance(&r, 1, 2));
 		pgsim_cfg_set_pa_bits(&cfg, 40);
 		break;
 	case ORACLE_AARCH64: {
@@ -307,6 +334,29 @@ int main(int argc, char **argv)
 	if (!m)
 		return fail("out of memory moving the tree", "");
 	root = qc->base + g.root;
+	/* VAs from the generator's sampler (mostly along generated paths),
+	 * with its own stream so the tree does not depend on NVAS.  A 32-bit
+	 * program names 32-bit linear addresses only. */
+	vas = malloc(nvas * sizeof *vas);
+	if (!vas)
+		return fail("out of memory", "");
+	gen_seed(&r, seed ^ 0xa5a5f00dull);
+	for (uint64_t i = 0; i < nvas; i++) {
+		vas[i] = gen_sample_va(&g, &r);
+		if (qc->exec && qc->oarch == ORACLE_IA32)
+			vas[i] &= 0xffffffffull;
+	}
+	if (qc->exec) {
+		char lo[4096];
+
+		if (x86_stub_install(m, root, qc->oarch == ORACLE_X86_64, vas, (unsigned)nvas,
+				     &xs) != 0)
+			return fail("no free root entry for the stub", "");
+		snprintf(lo, sizeof lo, "%s.lo", argv[4]);
+		if (pgsim_mem_export_file(m, lo, 0, X86_STUB_END) != 0)
+			return fail("cannot write ", lo);
+		printf("image 0x0 0x%llx %s\n", U(X86_STUB_END), lo);
+	}
 	stub = qc->base + ((g.next_free + 0xfff) & ~0xfffull);
 	img_len = stub - qc->base - IMG_LO;
 	if (qc->oarch == ORACLE_AARCH64) {
@@ -318,16 +368,15 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return fail("cannot write ", argv[4]);
 
-	printf("case %s\narch %s\nseed 0x%llx\nbase 0x%llx\nram 0x%llx\n",
-	       qc->name, qc->arch, U(seed), U(qc->base), U(GEN_RAM_LAST + 1));
-	printf("root 0x%llx\nimage_addr 0x%llx\nimage_len 0x%llx\n", U(root),
-	       U(qc->base + IMG_LO), U(img_len));
+	printf("image 0x%llx 0x%llx %s\n", U(qc->base + IMG_LO), U(img_len), argv[4]);
+	printf("case %s\narch %s\nseed 0x%llx\nbase 0x%llx\nram 0x%llx\nroot 0x%llx\n",
+	       qc->name, qc->arch, U(seed), U(qc->base), U(GEN_RAM_LAST + 1), U(root));
 	printf("va_bits %u\npa_bits %u\n", cfg.va_bits, cfg.pa_bits);
 	print_flags(&cfg);
 	switch (qc->oarch) {
 	case ORACLE_IA32:
 	case ORACLE_X86_64:
-		setup_x86(&cfg, root, qc->oarch == ORACLE_X86_64);
+		setup_x86(&cfg, root, qc->oarch == ORACLE_X86_64, qc->exec ? &xs : NULL, nvas);
 		break;
 	case ORACLE_AARCH64:
 		setup_aarch64(&cfg, root, stub);
@@ -336,11 +385,12 @@ int main(int argc, char **argv)
 		setup_sv39(&cfg, root);
 		break;
 	}
-	/* VAs from the generator's sampler (mostly along generated paths),
-	 * with its own stream so the tree does not depend on NVAS. */
-	gen_seed(&r, seed ^ 0xa5a5f00dull);
-	for (uint64_t i = 0; i < nvas; i++)
-		print_answer(&cfg, &oc, m, root, gen_sample_va(&g, &r));
+	for (uint64_t i = 0; i < nvas; i++) {
+		print_answer(&cfg, &oc, m, root, vas[i], PGSIM_ACCESS_READ);
+		if (qc->exec)
+			print_answer(&cfg, &oc, m, root, vas[i], PGSIM_ACCESS_WRITE);
+	}
+	free(vas);
 	pgsim_mem_free(m);
 	gen_tree_free(&g);
 	return 0;
