@@ -3,7 +3,9 @@
  *
  *   qemu_gen CASE SEED NVAS IMAGE
  *
- * CASE is ia32, x86_64, aarch64_48, aarch64_39 or sv39.  The tree comes
+ * CASE is ia32, x86_64, aarch64_48, aarch64_39, sv39, or ia32_exec /
+ * x86_64_exec (the same trees plus the ring-0 program of x86_stub.c,
+ * written to IMAGE.lo, that makes QEMU's TCG walker answer).  The tree comes
  * from the slow suite's generator (tests/suites/oracle_gen.c: valid,
  * junk, misaligned, shared and cyclic entries), built at physical 0 and
  * then moved to the RAM base of the QEMU machine (arm virt 0x40000000,
@@ -13,14 +15,18 @@
  * last table or of the AArch64 stub) for `-device loader,force-raw=on`.
  *
  * Standard output is line based (the driver parses it):
- *   key VALUE          case, arch, seed, base, root, image address/size, cfg
+ *   image ADDR LEN F   a raw image file to load at ADDR
+ *   key VALUE          case, arch, seed, base, root, VA/PA widths, flags
  *   set REG VALUE      register writes (gdb remote protocol, register
  *   or REG VALUE       names from QEMU's target description) and single
  *   step N             steps that put the paused CPU into the paging
  *                      mode of the image, in this order
+ *   break VA, cont     (_exec) run the stub to its final hlt
+ *   results VA N       (_exec) where its N result pairs are
  *   V VA OUTCOME...    one per VA: pgsim's answer for a supervisor read
  *                      (walk state as QEMU's debug translation sees it,
  *                      see below), the test oracle's answer, the trail
+ *   W VA OUTCOME...    (_exec) the same for a supervisor write
  *
  * What QEMU's `gva2gpa` computes is a translation, not an access check,
  * so pgsim is asked the question closest to it: a supervisor read with
