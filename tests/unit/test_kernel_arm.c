@@ -149,8 +149,7 @@ static void test_frame_vspace_checks(void **state)
 	kf_retype(&f, "vspace", "vs2");
 	struct pgsim_kinv inv = { .label = PGSIM_KL_PAGE_MAP, .cap = "frame", .n_words = 2,
 				  .w = { 0x5000, RW }, .n_extra = 1, .extra = { "vs" } };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	struct pgsim_kres r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
 	r = kf_map(&f, "frame", "vs2", 0x5000, RW, DEF);
 	kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);
@@ -336,13 +335,13 @@ static void test_pt_map_checks(void **state)
 	kf_expect(&r, PGSIM_SEL4_REVOKE_FIRST);
 	struct pgsim_kinv inv = { .label = PGSIM_KL_PAGE_DIRECTORY_MAP, .cap = "pt4", .n_words = 2,
 				  .n_extra = 1, .extra = { "vs" } };
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
 	r = kf_map(&f, "vs", "vs", 0, 0, 0);
 	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
 	inv.label = PGSIM_KL_PAGE_TABLE_MAP;
 	inv.n_words = 1;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
 	r = kf_map(&f, "pt3", "vs", 0x40000000, 0, 0);
 	kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);
@@ -442,9 +441,7 @@ static struct pgsim_kres flush(struct kfix *f, enum pgsim_klabel l, const char *
 			       unsigned n, uint64_t start, uint64_t end)
 {
 	struct pgsim_kinv inv = { .label = l, .cap = cap, .n_words = n, .w = { start, end } };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f->k, &inv, &r), 0);
-	return r;
+	return kf_invoke(f, &inv);
 }
 
 /* Page cache maintenance checks (spec 3.2): truncated; unmapped cap ->

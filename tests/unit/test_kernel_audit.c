@@ -184,18 +184,17 @@ static void test_ia32_status_bits_boundary(void **state)
 	setup(&f, arch_of("ia32"), 0, 0);
 	struct pgsim_kinv inv = { .label = PGSIM_KL_PAGE_DIRECTORY_GET_STATUS_BITS, .cap = "vs",
 				  .n_words = 1, .w = { 0xe0000000 } };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	struct pgsim_kres r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_int_equal(r.n_mr, 2);
 	assert_int_equal(r.mr[0], 0);
 	assert_int_equal(r.mr[1], 0);
 	inv.w[0] = 0xe0000001;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	expect(&r, INV);
 	/* 0xdffff000 has no PT: no mapping -> InvalidArgument 1 */
 	inv.w[0] = 0xdffff000;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_INVALID_ARGUMENT);
 	assert_int_equal(r.arg, 1);
 	kf_free(&f);

@@ -60,18 +60,25 @@ static pgsim_pa_t leaf_table(struct kfix *f, const struct arch_tables *a)
 	return kf_pa(f, tn[a->n - 1]);
 }
 
+/* Frame "fr" from u2 (at U2), mapped read-write at VA 0x5000: slot 5 of
+ * the leaf table. */
+static void map_fr(struct kfix *f, const struct arch_tables *a)
+{
+	kf_retype_from(f, "u2", "frame", 0, "fr");
+	kf_map_ok(f, "fr", "vs", 0x5000, RW, a->attr);
+}
+
+/* Delete and Copy that must succeed */
 static struct pgsim_kres del(struct kfix *f, const char *slot)
 {
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_delete(f->k, slot, &r), 0);
+	struct pgsim_kres r = kf_delete(f, slot);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	return r;
 }
 
 static void copy(struct kfix *f, const char *src, const char *dst, unsigned rights)
 {
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_copy(f->k, src, dst, rights, &r), 0);
+	struct pgsim_kres r = kf_copy(f, src, dst, rights);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 }
 
@@ -88,8 +95,7 @@ static void test_unmap_after_vspace_deleted(void **state)
 		const struct arch_tables *a = &archs[i];
 		struct kfix f;
 		setup(&f, a);
-		kf_retype_from(&f, "u2", "frame", 0, "fr");
-		kf_map_ok(&f, "fr", "vs", 0x5000, RW, a->attr);
+		map_fr(&f, a);
 		pgsim_pa_t leaf = leaf_table(&f, a);
 		uint64_t e = kf_entry(&f, leaf, 5);
 		assert_int_not_equal(e, 0);
@@ -218,8 +224,7 @@ static void test_revoke_untyped_with_vspace(void **state)
 		const struct arch_tables *a = &archs[i];
 		struct kfix f;
 		setup(&f, a);
-		kf_retype_from(&f, "u2", "frame", 0, "fr");
-		kf_map_ok(&f, "fr", "vs", 0x5000, RW, a->attr);
+		map_fr(&f, a);
 		pgsim_pa_t leaf = leaf_table(&f, a), root = kf_pa(&f, "vs");
 		pgsim_pa_t tpa[3];
 		for (unsigned t = 0; t < a->n; t++)
@@ -284,8 +289,7 @@ static void test_unmapped_copy_fields(void **state)
 		const struct arch_tables *a = &archs[i];
 		struct kfix f;
 		setup(&f, a);
-		kf_retype_from(&f, "u2", "frame", 0, "fr");
-		kf_map_ok(&f, "fr", "vs", 0x5000, RW, a->attr);
+		map_fr(&f, a);
 		copy(&f, "fr", "fc", RW);
 		struct pgsim_kcap_info in = kf_cap(&f, "fc");
 		assert_false(in.mapped);

@@ -10,37 +10,17 @@
 #define PT (UT + 0x3000)
 #define RW PGSIM_SEL4_READ_WRITE
 
+/* the header comment's objects, the pml4 not assigned */
 static void setup(struct kfix *f)
 {
-	kf_init(f, "x86_64", UT, 24);
-	kf_retype(f, "pml4", "pml4");
-	kf_retype(f, "pdpt", "pdpt");
-	kf_retype(f, "page_directory", "pd");
-	kf_retype(f, "page_table", "pt");
-	kf_retype(f, "frame_4k", "frame");
+	kf_x64_objects(f, UT, false);
 }
 
+/* ... assigned ASID 1, with pdpt, pd, pt mapped for VA 0 */
 static void tables(struct kfix *f)
 {
-	setup(f);
-	kf_assign(f, "pml4");
-	kf_map_ok(f, "pdpt", "pml4", 0, 0, 0);
-	kf_map_ok(f, "pd", "pml4", 0, 0, 0);
-	kf_map_ok(f, "pt", "pml4", 0, 0, 0);
-}
-
-static struct pgsim_kres copy(struct kfix *f, const char *src, const char *dst, unsigned rights)
-{
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_copy(f->k, src, dst, rights, &r), 0);
-	return r;
-}
-
-static struct pgsim_kres del(struct kfix *f, const char *slot)
-{
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_delete(f->k, slot, &r), 0);
-	return r;
+	kf_x64_objects(f, UT, true);
+	kf_x64_tables(f, 0);
 }
 
 /* An unassigned root cannot be copied (IllegalOperation), an assigned one
@@ -52,15 +32,15 @@ static void test_copy_unmapped_tables(void **state)
 	setup(&f);
 	const char *t[] = { "pml4", "pdpt", "pd", "pt" };
 	for (unsigned i = 0; i < 4; i++) {
-		struct pgsim_kres r = copy(&f, t[i], "c", RW);
+		struct pgsim_kres r = kf_copy(&f, t[i], "c", RW);
 		kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
 		assert_int_equal(kf_cap(&f, "c").type, PGSIM_KCAP_NULL);
 	}
 	kf_assign(&f, "pml4");
 	kf_map_ok(&f, "pdpt", "pml4", 0, 0, 0);
-	struct pgsim_kres r = copy(&f, "pml4", "c1", RW);
+	struct pgsim_kres r = kf_copy(&f, "pml4", "c1", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
-	r = copy(&f, "pdpt", "c2", RW);
+	r = kf_copy(&f, "pdpt", "c2", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	struct pgsim_kcap_info in = kf_cap(&f, "c2");
 	assert_true(in.mapped);
@@ -79,7 +59,7 @@ static void test_copy_frame_shared(void **state)
 	struct kfix f;
 	tables(&f);
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
-	struct pgsim_kres r = copy(&f, "frame", "shared", RW);
+	struct pgsim_kres r = kf_copy(&f, "frame", "shared", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_false(kf_cap(&f, "shared").mapped);
 	kf_map_ok(&f, "shared", "pml4", 0x6000, RW, 0);
@@ -98,17 +78,17 @@ static void test_delete_frame_unmaps(void **state)
 	struct kfix f;
 	tables(&f);
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
-	struct pgsim_kres r = copy(&f, "frame", "shared", RW);
+	struct pgsim_kres r = kf_copy(&f, "frame", "shared", RW);
 	kf_map_ok(&f, "shared", "pml4", 0x6000, RW, 0);
-	r = del(&f, "shared");
+	r = kf_delete(&f, "shared");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_int_equal(kf_entry(&f, PT, 6), 0);
 	assert_int_equal(kf_entry(&f, PT, 5), 0x10004007);
-	r = del(&f, "frame");
+	r = kf_delete(&f, "frame");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_int_equal(kf_entry(&f, PT, 5), 0);
 	/* deleting an empty slot is fine */
-	r = del(&f, "frame");
+	r = kf_delete(&f, "frame");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	kf_free(&f);
 }
@@ -121,13 +101,13 @@ static void test_delete_last_table_cap(void **state)
 	struct kfix f;
 	tables(&f);
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
-	struct pgsim_kres r = copy(&f, "pt", "ptc", RW);
+	struct pgsim_kres r = kf_copy(&f, "pt", "ptc", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
-	r = del(&f, "pt");
+	r = kf_delete(&f, "pt");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_int_equal(kf_entry(&f, UT + 0x2000, 0), 0x10003007);
 	assert_true(kf_cap(&f, "ptc").final);
-	r = del(&f, "ptc");
+	r = kf_delete(&f, "ptc");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_int_equal(kf_entry(&f, UT + 0x2000, 0), 0);
 	assert_int_equal(kf_entry(&f, PT, 5), 0x10004007);
@@ -143,12 +123,12 @@ static void test_delete_root(void **state)
 	struct kfix f;
 	tables(&f);
 	kf_retype(&f, "pml4", "pml4b");
-	struct pgsim_kres r = copy(&f, "pml4", "pml4c", RW);
+	struct pgsim_kres r = kf_copy(&f, "pml4", "pml4c", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
-	r = del(&f, "pml4");
+	r = kf_delete(&f, "pml4");
 	pgsim_pa_t pa;
 	assert_int_equal(pgsim_kernel_asid_root(f.k, 1, &pa), 0);  /* copy holds it */
-	r = del(&f, "pml4c");
+	r = kf_delete(&f, "pml4c");
 	assert_int_equal(pgsim_kernel_asid_root(f.k, 1, &pa), -ENOENT);
 	kf_assign(&f, "pml4b");
 	assert_int_equal(kf_cap(&f, "pml4b").asid, 1);
@@ -164,9 +144,9 @@ static void test_copy_slots(void **state)
 	(void)state;
 	struct kfix f;
 	setup(&f);
-	struct pgsim_kres r = copy(&f, "nothing", "pml4", RW);
+	struct pgsim_kres r = kf_copy(&f, "nothing", "pml4", RW);
 	kf_expect(&r, PGSIM_SEL4_DELETE_FIRST);
-	r = copy(&f, "nothing", "c", RW);
+	r = kf_copy(&f, "nothing", "c", RW);
 	kf_expect(&r, PGSIM_SEL4_FAILED_LOOKUP);
 	assert_true(r.lookup_source);
 	assert_int_equal(r.lookup, PGSIM_SEL4_LOOKUP_MISSING_CAPABILITY);
@@ -197,7 +177,7 @@ static void test_mint_rights(void **state)
 	kf_map_ok(&f, "ko", "pml4", 0x5000, RW, 0);
 	assert_int_equal(kf_entry(&f, PT, 5), 0x10004003);
 	/* a copy of the read-only cap asked for RW stays read-only */
-	r = copy(&f, "ro", "ro2", RW);
+	r = kf_copy(&f, "ro", "ro2", RW);
 	assert_int_equal(kf_cap(&f, "ro2").rights, PGSIM_VM_READ_ONLY);
 	kf_free(&f);
 }
@@ -233,8 +213,8 @@ static void test_revoke_frame(void **state)
 	struct kfix f;
 	tables(&f);
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
-	copy(&f, "frame", "c1", RW);
-	copy(&f, "c1", "c2", RW);
+	kf_copy(&f, "frame", "c1", RW);
+	kf_copy(&f, "c1", "c2", RW);
 	assert_string_equal(kf_cap(&f, "c2").parent, "frame");
 	kf_map_ok(&f, "c1", "pml4", 0x6000, RW, 0);
 	kf_map_ok(&f, "c2", "pml4", 0x7000, RW, 0);
@@ -263,7 +243,7 @@ static void test_revoke_untyped(void **state)
 	assert_int_equal(pgsim_kernel_add_untyped(f.k, "ut2", 0x20000000, 16, false), 0);
 	kf_retype_from(&f, "ut2", "pml4", 0, "keep");
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
-	copy(&f, "frame", "fc", RW);
+	kf_copy(&f, "frame", "fc", RW);
 	struct pgsim_kres r;
 	assert_int_equal(pgsim_kernel_revoke(f.k, "ut", &r), 0);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
@@ -305,9 +285,9 @@ static void test_copy_untyped(void **state)
 	kf_init(&f, "x86_64", UT, 24);
 	assert_int_equal(pgsim_kernel_add_untyped(f.k, "u2", 0x20000000, 16, false), 0);
 	kf_retype(&f, "frame", "a");
-	struct pgsim_kres r = copy(&f, "ut", "utc", RW);
+	struct pgsim_kres r = kf_copy(&f, "ut", "utc", RW);
 	kf_expect(&r, PGSIM_SEL4_REVOKE_FIRST);
-	r = copy(&f, "u2", "u2c", RW);
+	r = kf_copy(&f, "u2", "u2c", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_string_equal(kf_cap(&f, "u2c").parent, "u2");
 	const char *d[] = { "x" };
@@ -332,7 +312,7 @@ static void test_cap_enumeration(void **state)
 	assert_int_equal(in.type, PGSIM_KCAP_ASID_CONTROL);
 	assert_int_equal(pgsim_kernel_cap_at(f.k, 1, &in), 0);
 	assert_string_equal(in.slot, "asid_pool");
-	del(&f, "pdpt");
+	kf_delete(&f, "pdpt");
 	assert_int_equal(pgsim_kernel_n_caps(f.k), 7);
 	assert_int_equal(pgsim_kernel_cap_at(f.k, 4, &in), 0);
 	assert_string_equal(in.slot, "pd");

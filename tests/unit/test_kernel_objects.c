@@ -113,12 +113,11 @@ static void test_retype_type_and_dest(void **state)
 	struct pgsim_kinv inv = { .label = PGSIM_KL_UNTYPED_RETYPE, .cap = "ut", .n_words = 6,
 				  .w = { 12, 0, 0, 0, 0, 1 }, .n_extra = 1, .extra = { "" },
 				  .dest = d, .n_dest = 1 };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	struct pgsim_kres r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_INVALID_ARGUMENT);
 	assert_int_equal(r.arg, 0);
 	inv.n_words = 5;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
 	r = retype_n(&f, "ut", "frame", 0, d, 2);
 	kf_expect(&r, PGSIM_SEL4_DELETE_FIRST);
@@ -263,10 +262,10 @@ static void test_make_pool_errors(void **state)
 	kf_expect(&r, PGSIM_SEL4_DELETE_FIRST);
 	struct pgsim_kinv inv = { .label = PGSIM_KL_ASID_CONTROL_MAKE_POOL, .cap = "asid_control",
 				  .n_words = 1, .n_extra = 2, .extra = { "u12", "" } };
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
 	inv.label = PGSIM_KL_ASID_POOL_ASSIGN;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
 	assert_int_equal(pgsim_kernel_make_pool(f.k, "asid_control", "u12", "p", &r), 0);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);

@@ -149,8 +149,7 @@ static void test_frame_vspace_checks(void **state)
 	kf_retype(&f, "page_table", "unassigned");
 	struct pgsim_kinv inv = { .label = PGSIM_KL_PAGE_MAP, .cap = "frame", .n_words = 3,
 				  .w = { 0x5000, RW }, .n_extra = 0 };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	struct pgsim_kres r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
 	r = kf_map(&f, "frame", "unassigned", 0x5000, RW, 0);
 	kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);
@@ -264,11 +263,11 @@ static void test_pt_checks(void **state)
 	kf_expect(&r, PGSIM_SEL4_REVOKE_FIRST);
 	struct pgsim_kinv inv = { .label = PGSIM_KL_PDPT_MAP, .cap = "pt3", .n_words = 2,
 				  .n_extra = 1, .extra = { "root" } };
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_ILLEGAL_OPERATION);
 	inv.label = PGSIM_KL_PAGE_TABLE_MAP;
 	inv.n_extra = 0;
-	assert_int_equal(pgsim_kernel_invoke(f.k, &inv, &r), 0);
+	r = kf_invoke(&f, &inv);
 	kf_expect(&r, PGSIM_SEL4_TRUNCATED_MESSAGE);
 	r = kf_map(&f, "root", "root", 0x40000000, 0, 0);
 	kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);

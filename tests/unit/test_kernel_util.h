@@ -91,11 +91,60 @@ static inline struct pgsim_kres kf_unmap(struct kfix *f, const char *slot)
 	return r;
 }
 
+/* Any invocation, for the decode paths the typed calls cannot reach. */
+static inline struct pgsim_kres kf_invoke(struct kfix *f, const struct pgsim_kinv *inv)
+{
+	struct pgsim_kres r;
+	assert_int_equal(pgsim_kernel_invoke(f->k, inv, &r), 0);
+	return r;
+}
+
+static inline struct pgsim_kres kf_copy(struct kfix *f, const char *src, const char *dst,
+					unsigned rights)
+{
+	struct pgsim_kres r;
+	assert_int_equal(pgsim_kernel_copy(f->k, src, dst, rights, &r), 0);
+	return r;
+}
+
+static inline struct pgsim_kres kf_delete(struct kfix *f, const char *slot)
+{
+	struct pgsim_kres r;
+	assert_int_equal(pgsim_kernel_delete(f->k, slot, &r), 0);
+	return r;
+}
+
 static inline void kf_assign(struct kfix *f, const char *vs)
 {
 	struct pgsim_kres r;
 	assert_int_equal(pgsim_kernel_assign(f->k, "asid_pool", vs, &r), 0);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+}
+
+/* The x86_64 objects several tests start from: untyped "ut" = [ut,
+ * +16 MiB); its first Retype resets it, so the 4 KiB objects land back
+ * to back in the order retyped: "pml4" at ut, "pdpt" ut+0x1000, "pd"
+ * ut+0x2000, "pt" ut+0x3000, "frame" ut+0x4000.  With `assign` the pml4
+ * then gets ASID 1 from the boot pool. */
+static inline void kf_x64_objects(struct kfix *f, pgsim_pa_t ut, bool assign)
+{
+	kf_init(f, "x86_64", ut, 24);
+	kf_retype(f, "pml4", "pml4");
+	kf_retype(f, "pdpt", "pdpt");
+	kf_retype(f, "page_directory", "pd");
+	kf_retype(f, "page_table", "pt");
+	kf_retype(f, "frame_4k", "frame");
+	if (assign)
+		kf_assign(f, "pml4");
+}
+
+/* Map "pdpt", "pd", "pt" (in that order, default attributes) into "pml4"
+ * for `va`: the PML4E, PDPTE and PDE that cover va. */
+static inline void kf_x64_tables(struct kfix *f, pgsim_va_t va)
+{
+	kf_map_ok(f, "pdpt", "pml4", va, 0, 0);
+	kf_map_ok(f, "pd", "pml4", va, 0, 0);
+	kf_map_ok(f, "pt", "pml4", va, 0, 0);
 }
 
 static inline struct pgsim_kcap_info kf_cap(struct kfix *f, const char *slot)

@@ -18,13 +18,7 @@
  * frame +0x4000. */
 static void x64_setup(struct kfix *f)
 {
-	kf_init(f, "x86_64", UT, 24);
-	kf_retype(f, "pml4", "pml4");
-	kf_retype(f, "pdpt", "pdpt");
-	kf_retype(f, "page_directory", "pd");
-	kf_retype(f, "page_table", "pt");
-	kf_retype(f, "frame_4k", "frame");
-	kf_assign(f, "pml4");
+	kf_x64_objects(f, UT, true);
 }
 
 /* A 1 GiB frame "f1g" at 0x40000000, from its own untyped. */
@@ -38,9 +32,7 @@ static void kf_add_1g(struct kfix *f)
 static void x64_tables(struct kfix *f)
 {
 	x64_setup(f);
-	kf_map_ok(f, "pdpt", "pml4", 0, 0, 0);
-	kf_map_ok(f, "pd", "pml4", 0, 0, 0);
-	kf_map_ok(f, "pt", "pml4", 0, 0, 0);
+	kf_x64_tables(f, 0);
 }
 
 /* The seL4 mapping tutorial (TUT mapping, x86_64, TEST_VADDR
@@ -103,9 +95,7 @@ static struct pgsim_kres raw(struct kfix *f, enum pgsim_klabel l, const char *ca
 {
 	struct pgsim_kinv inv = { .label = l, .cap = cap, .n_words = n_words,
 				  .w = { w0, w1, w2 }, .n_extra = n_extra, .extra = { extra } };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f->k, &inv, &r), 0);
-	return r;
+	return kf_invoke(f, &inv);
 }
 
 /* Check 1: fewer than 3 words, or no extra cap -> TruncatedMessage. */

@@ -12,15 +12,10 @@
 #define UT 0x10000000ull
 #define RW PGSIM_SEL4_READ_WRITE
 
+/* the fixture of the header comment, pml4 assigned ASID 1 */
 static void setup(struct kfix *f)
 {
-	kf_init(f, "x86_64", UT, 24);
-	kf_retype(f, "pml4", "pml4");
-	kf_retype(f, "pdpt", "pdpt");
-	kf_retype(f, "page_directory", "pd");
-	kf_retype(f, "page_table", "pt");
-	kf_retype(f, "frame_4k", "frame");
-	kf_assign(f, "pml4");
+	kf_x64_objects(f, UT, true);
 }
 
 static struct pgsim_kres raw(struct kfix *f, enum pgsim_klabel l, const char *cap,
@@ -28,9 +23,7 @@ static struct pgsim_kres raw(struct kfix *f, enum pgsim_klabel l, const char *ca
 {
 	struct pgsim_kinv inv = { .label = l, .cap = cap, .n_words = n_words,
 				  .w = { w0, 0 }, .n_extra = n_extra, .extra = { extra } };
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_invoke(f->k, &inv, &r), 0);
-	return r;
+	return kf_invoke(f, &inv);
 }
 
 /* A new PML4 carries the kernel's entry PML4[511] (copyGlobalMappings:
@@ -80,16 +73,13 @@ static void test_table_unmap_revoke_first(void **state)
 	(void)state;
 	struct kfix f;
 	setup(&f);
-	kf_map_ok(&f, "pdpt", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pd", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pt", "pml4", 0, 0, 0);
-	struct pgsim_kres r;
-	assert_int_equal(pgsim_kernel_copy(f.k, "pt", "pt_copy", RW, &r), 0);
+	kf_x64_tables(&f, 0);
+	struct pgsim_kres r = kf_copy(&f, "pt", "pt_copy", RW);
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	r = kf_unmap(&f, "pt");
 	kf_expect(&r, PGSIM_SEL4_REVOKE_FIRST);
 	assert_int_equal(kf_entry(&f, UT + 0x2000, 0), 0x10003007);
-	assert_int_equal(pgsim_kernel_delete(f.k, "pt_copy", &r), 0);
+	kf_delete(&f, "pt_copy");
 	r = kf_unmap(&f, "pt");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
 	assert_int_equal(kf_entry(&f, UT + 0x2000, 0), 0);
@@ -257,9 +247,7 @@ static void test_table_delete_first(void **state)
 	kf_retype(&f, "page_directory", "pd2");
 	kf_retype(&f, "page_table", "pt2");
 	kf_retype(&f, "large_page", "f2m");
-	kf_map_ok(&f, "pdpt", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pd", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pt", "pml4", 0, 0, 0);
+	kf_x64_tables(&f, 0);
 	struct pgsim_kres r = kf_map(&f, "pdpt2", "pml4", 0, 0, 0);
 	kf_expect(&r, PGSIM_SEL4_DELETE_FIRST);
 	r = kf_map(&f, "pd2", "pml4", 0, 0, 0);
@@ -298,9 +286,7 @@ static void test_pt_unmap_zeroes_and_stale_frame(void **state)
 	(void)state;
 	struct kfix f;
 	setup(&f);
-	kf_map_ok(&f, "pdpt", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pd", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pt", "pml4", 0, 0, 0);
+	kf_x64_tables(&f, 0);
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
 	assert_int_equal(kf_entry(&f, UT + 0x3000, 5), 0x10004007);
 	struct pgsim_kres r = kf_unmap(&f, "pt");
@@ -328,9 +314,7 @@ static void test_pd_unmap_stale_child(void **state)
 	struct kfix f;
 	setup(&f);
 	kf_retype(&f, "page_directory", "pd2");  /* UT + 0x5000 */
-	kf_map_ok(&f, "pdpt", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pd", "pml4", 0, 0, 0);
-	kf_map_ok(&f, "pt", "pml4", 0, 0, 0);
+	kf_x64_tables(&f, 0);
 	kf_map_ok(&f, "frame", "pml4", 0x5000, RW, 0);
 	struct pgsim_kres r = kf_unmap(&f, "pd");
 	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
