@@ -332,6 +332,52 @@ static void test_remap_rewrites_and_rewalks(void **state)
 	}
 }
 
+/* unmapPage (AArch64, RISC-V) clears the slot only if it holds a page:
+ * after lookupPTSlot stops at the frame's level with the frame's address,
+ * pte_is_page_type (AArch64: type 0b11 needs software bit 58, spec 5.2)
+ * or "valid and not isPTEPageTable" (RISC-V: R=W=X=0 is a table pointer,
+ * spec 5.3) must hold too.  The leaf entry is turned into that non-page
+ * form by hand -- AArch64 leaf4k(pa, rw) & ~bit 58 = pa | 0xc53; Sv39
+ * ((pa >> 12) << 10) | 0xdf with R, W, X (0xe) cleared = ... | 0xd1 --
+ * so Page_Unmap must leave it as it is, while performPageInvocationUnmap
+ * still clears the cap.  On AArch64 the Page Flush decode makes the same
+ * test and calls such a cap stale (InvalidCapability 0). */
+static void test_unmap_page_needs_a_page(void **state)
+{
+	(void)state;
+	static const char *const pt_archs[] = { "aarch64", "sv39" };
+	for (unsigned i = 0; i < 2; i++) {
+		const struct arch_tables *a = arch_of(pt_archs[i]);
+		bool arm = i == 0;
+		struct kfix f;
+		setup(&f, a, 0, a->n);
+		kf_retype(&f, "frame", "fr");
+		pgsim_pa_t pa = kf_pa(&f, "fr"), leaf = kf_pa(&f, last_table(a));
+		kf_map_ok(&f, "fr", "vs", 0x5000, RW, a->attr);
+		assert_int_equal(kf_entry(&f, leaf, 5), leaf4k(a->arch, pa, true));
+		struct pgsim_kinv flush = { .label = PGSIM_KL_PAGE_CLEAN_DATA, .cap = "fr",
+					    .n_words = 2, .w = { 0, 4 } };
+		struct pgsim_kres r;
+		if (arm) {
+			r = kf_invoke(&f, &flush);
+			kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+		}
+		uint64_t odd = arm ? pa | 0xc53 : ((pa >> 12) << 10) | 0xd1;
+		tu_put(f.mem, leaf + 5 * 8, 8, odd);
+		if (arm) {
+			r = kf_invoke(&f, &flush);
+			kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);
+			assert_int_equal(r.cap, 0);
+		}
+		r = kf_unmap(&f, "fr");
+		kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+		assert_int_equal(kf_entry(&f, leaf, 5), odd);
+		assert_false(kf_cap(&f, "fr").mapped);
+		assert_int_equal(kf_cap(&f, "fr").vaddr, 0);
+		kf_free(&f);
+	}
+}
+
 /* ---- frames over tables, tables over frames --------------------------- */
 
 struct ocase {
@@ -461,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_ia32_status_bits_boundary),
 		cmocka_unit_test(test_remap_check_order),
 		cmocka_unit_test(test_remap_rewrites_and_rewalks),
+		cmocka_unit_test(test_unmap_page_needs_a_page),
 		cmocka_unit_test(test_frames_and_tables_overlap),
 		cmocka_unit_test(test_device_frames),
 	};
