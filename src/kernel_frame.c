@@ -11,9 +11,6 @@
  * kernel_riscv.c and kernel_x86.c, because there the architectures
  * differ.
  */
-#include <errno.h>
-#include <string.h>
-
 #include "kernel_impl.h"
 
 /* As the decodeARMFrameInvocation / decodeRISCVFrameInvocation /

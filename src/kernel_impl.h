@@ -262,8 +262,7 @@ int k_decode_retype(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim
 /* cteDelete of one slot (finaliseCap + emptySlot). */
 int k_delete_slot(struct pgsim_kernel *k, uint32_t ci);
 
-/* ---- kernel_frame.c: the frame / paging-structure steps every --------
- * ---- architecture's decoder shares ------------------------------------ */
+/* ---- kernel_frame.c: steps every architecture's decoder shares -------- */
 /* The Map decoders' findVSpaceForASID for the vspace cap vs, and the check
  * that the ASID still names vs's root: the root object, or K_NONE with r
  * set (FailedLookup InvalidRoot with no_root_msg, else InvalidCapability 1

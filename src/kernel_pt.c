@@ -10,9 +10,6 @@
  * lookupPDSlot, lookupPTSlot) are a different algorithm and stay in
  * kernel_x86.c.
  */
-#include <errno.h>
-#include <string.h>
-
 #include "kernel_impl.h"
 
 /* lookupPTSlot: from the root, descend while the slot holds a table
