@@ -307,23 +307,40 @@ int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 		PGSIM_KL_PAGE_TABLE_MAP, PGSIM_KL_PAGE_DIRECTORY_MAP, PGSIM_KL_PDPT_MAP };
 	static const enum pgsim_klabel unmap_l[] = {
 		PGSIM_KL_PAGE_TABLE_UNMAP, PGSIM_KL_PAGE_DIRECTORY_UNMAP, PGSIM_KL_PDPT_UNMAP };
+	/* The kernel's userError texts per table type, as each decoder words
+	 * them (they are informative, not ABI; the prefixes differ). */
+	static const struct {
+		const char *revoke, *illegal, *truncated, *mapped, *too_high;
+	} msg[] = {
+		{ "X86PageTable: Cannot unmap if more than one cap exists.",
+		  "X86PageTable: Illegal operation.", "X86PageTable: Truncated message.",
+		  "X86PageTable: Page table is already mapped to a page directory.",
+		  "X86PageTable: Mapping address too high." },
+		{ "X86PageDirectory: Cannot unmap if more than one cap exist.",
+		  "X64Directory: Illegal operation.", "X64PageDirectory: Truncated message.",
+		  "X64PageDirectory: PD is already mapped to a PML4.",
+		  "X64PageDirectory: Mapping address too high." },
+		{ "X86PDPT: Cannot unmap if more than one cap exist.",
+		  "X86PDPT: Illegal operation.", "X64PDPT: Truncated message.",
+		  "X64PDPT: PDPT is already mapped to a PML4.", "X64PDPT: Mapping address too high." },
+	};
 	if (inv->label == unmap_l[level]) {
 		if (!k_is_final(k, inv->ci)) {
-			k_err(r, PGSIM_SEL4_REVOKE_FIRST, "Cannot unmap if more than one cap exists.");
+			k_err(r, PGSIM_SEL4_REVOKE_FIRST, msg[level].revoke);
 			return 0;
 		}
 		return k_perform_table_unmap(k, c, r);
 	}
 	if (inv->label != map_l[level]) {
-		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, "Illegal operation.");
+		k_err(r, PGSIM_SEL4_ILLEGAL_OPERATION, msg[level].illegal);
 		return 0;
 	}
 	if (inv->n_words < 2 || inv->n_extra < 1) {
-		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, "Truncated message.");
+		k_err(r, PGSIM_SEL4_TRUNCATED_MESSAGE, msg[level].truncated);
 		return 0;
 	}
 	if (c->mapped) {
-		k_err_cap(r, 0, "Table is already mapped.");
+		k_err_cap(r, 0, msg[level].mapped);
 		return 0;
 	}
 	/* silently masked to the region one parent entry covers */
@@ -336,7 +353,7 @@ int k_x86_table(struct pgsim_kernel *k, const struct kinv *inv, struct pgsim_kre
 	}
 	uint32_t asid = vs->asid;
 	if (vaddr > k->ka->user_top) {
-		k_err_arg(r, 0, "Mapping address too high.");
+		k_err_arg(r, 0, msg[level].too_high);
 		return 0;
 	}
 	uint32_t root = k_decode_root(k, vs, r, "", "");

@@ -500,6 +500,30 @@ static void test_device_frames(void **state)
 	}
 }
 
+/* Each x86_64 table decoder words its userError with its own prefix
+ * (seL4 src/arch/x86/kernel/vspace.c, x86/64/kernel/vspace.c): mapping a
+ * mapped table, and a table Unmap while a copy exists. */
+static void test_x86_table_messages(void **state)
+{
+	(void)state;
+	struct kfix f;
+	kf_x64_objects(&f, 0x40000000, true);
+	kf_x64_tables(&f, 0x10000000);
+	struct pgsim_kres r = kf_map(&f, "pd", "pml4", 0x10000000, 0, 0);
+	kf_expect(&r, PGSIM_SEL4_INVALID_CAPABILITY);
+	assert_string_equal(r.msg, "X64PageDirectory: PD is already mapped to a PML4.");
+	r = kf_map(&f, "pdpt", "pml4", 0x10000000, 0, 0);
+	assert_string_equal(r.msg, "X64PDPT: PDPT is already mapped to a PML4.");
+	r = kf_map(&f, "pt", "pml4", 0x10000000, 0, 0);
+	assert_string_equal(r.msg, "X86PageTable: Page table is already mapped to a page directory.");
+	r = kf_copy(&f, "pt", "pt2", PGSIM_SEL4_ALL_RIGHTS);
+	kf_expect(&r, PGSIM_SEL4_NO_ERROR);
+	r = kf_unmap(&f, "pt");
+	kf_expect(&r, PGSIM_SEL4_REVOKE_FIRST);
+	assert_string_equal(r.msg, "X86PageTable: Cannot unmap if more than one cap exists.");
+	kf_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_unmap_page_needs_a_page),
 		cmocka_unit_test(test_frames_and_tables_overlap),
 		cmocka_unit_test(test_device_frames),
+		cmocka_unit_test(test_x86_table_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
