@@ -1,7 +1,7 @@
 /* qemu_gen: one seeded random page-table image for the QEMU cross-check
  * (scripts/qemu-xcheck), with pgsim's answer for every VA to ask QEMU.
  *
- *   qemu_gen CASE SEED NVAS IMAGE
+ *   qemu_gen CASE SEED NVAS IMAGE [DUMP]
  *
  * CASE is ia32, x86_64, aarch64_48, aarch64_39, sv39, or ia32_exec /
  * x86_64_exec (the same trees plus the ring-0 program of x86_stub.c,
@@ -13,6 +13,13 @@
  * every valid entry; pgsim then walks the moved image, the same bytes
  * QEMU gets.  IMAGE receives the raw bytes of [base + IMG_LO, end of the
  * last table or of the AArch64 stub) for `-device loader,force-raw=on`.
+ *
+ * Run a second time with DUMP, QEMU's own RAM as `pmemsave` wrote it after
+ * loading the images, it rebuilds the same tree and stub, checks that the
+ * images sit in DUMP unchanged, and answers on DUMP instead: pgsim then
+ * reads exactly the bytes QEMU's walker reads, including what the machine
+ * itself put in RAM (arm virt's device tree in the first MiB, the pc BIOS
+ * shadow at 0xe0000, riscv virt's device tree near the top).
  *
  * Standard output is line based (the driver parses it):
  *   image ADDR LEN F   a raw image file to load at ADDR
@@ -125,6 +132,32 @@ static struct pgsim_mem *move_tree(const struct gen_tree *g, uint64_t base, uint
 		}
 	}
 	return m;
+}
+
+/* QEMU's RAM as pgsim memory, after checking that [pa, pa + len) holds the
+ * same bytes in both (the loader put the image where it should). */
+static struct pgsim_mem *load_dump(const struct pgsim_mem *m, const char *path, uint64_t base,
+				   const uint64_t (*ranges)[2], unsigned n)
+{
+	struct pgsim_mem *d = pgsim_mem_new();
+	static uint8_t a[4096], b[4096];
+	char err[256];
+
+	if (!d || pgsim_mem_import_file(d, path, base, err, sizeof err) != 0) {
+		fprintf(stderr, "qemu_gen: %s: %s\n", path, d ? err : "out of memory");
+		pgsim_mem_free(d);
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		for (uint64_t pa = ranges[i][0]; pa < ranges[i][0] + ranges[i][1]; pa += 4096)
+			if (pgsim_mem_read(m, pa, a, 4096) != 0 || pgsim_mem_read(d, pa, b, 4096) != 0 ||
+			    memcmp(a, b, 4096) != 0) {
+				fprintf(stderr, "qemu_gen: %s differs from the image at 0x%llx\n", path,
+					U(pa));
+				pgsim_mem_free(d);
+				return NULL;
+			}
+	return d;
 }
 
 /* ---- per-architecture CPU setup (as gdb commands) -------------------- */
@@ -281,8 +314,8 @@ int main(int argc, char **argv)
 	char *end;
 	int rc;
 
-	if (argc != 5)
-		return fail("usage: qemu_gen CASE SEED NVAS IMAGE, CASE one of ",
+	if (argc != 5 && argc != 6)
+		return fail("usage: qemu_gen CASE SEED NVAS IMAGE [DUMP], CASE one of ",
 			    "ia32 x86_64 aarch64_48 aarch64_39 sv39 ia32_exec x86_64_exec");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		if (strcmp(cases[i].name, argv[1]) == 0)
@@ -359,7 +392,7 @@ int main(int argc, char **argv)
 				     &xs) != 0)
 			return fail("no free root entry for the stub", "");
 		snprintf(lo, sizeof lo, "%s.lo", argv[4]);
-		if (pgsim_mem_export_file(m, lo, 0, X86_STUB_END) != 0)
+		if (argc == 5 && pgsim_mem_export_file(m, lo, 0, X86_STUB_END) != 0)
 			return fail("cannot write ", lo);
 		printf("image 0x0 0x%llx %s\n", U(X86_STUB_END), lo);
 	}
@@ -370,9 +403,19 @@ int main(int argc, char **argv)
 			pgsim_mem_write_le(m, stub + 4 * i, 4, arm_stub[i]);
 		img_len += 0x1000;
 	}
-	rc = pgsim_mem_export_file(m, argv[4], qc->base + IMG_LO, img_len);
-	if (rc != 0)
-		return fail("cannot write ", argv[4]);
+	if (argc == 5) {
+		rc = pgsim_mem_export_file(m, argv[4], qc->base + IMG_LO, img_len);
+		if (rc != 0)
+			return fail("cannot write ", argv[4]);
+	} else {
+		const uint64_t ranges[2][2] = { { qc->base + IMG_LO, img_len }, { 0, X86_STUB_END } };
+		struct pgsim_mem *d = load_dump(m, argv[5], qc->base, ranges, qc->exec ? 2 : 1);
+
+		if (!d)
+			return 2;
+		pgsim_mem_free(m);
+		m = d;
+	}
 
 	printf("image 0x%llx 0x%llx %s\n", U(qc->base + IMG_LO), U(img_len), argv[4]);
 	printf("case %s\narch %s\nseed 0x%llx\nbase 0x%llx\nram 0x%llx\nroot 0x%llx\n",
