@@ -169,6 +169,28 @@ static int reserve_bottom(struct pgsim_vs *vs, struct vs_node *n, uint64_t start
 	return 0;
 }
 
+/* An EMPTY mid-level entry on a reserve/bootstrap path: a new lower level
+ * when only part of its span is concerned (`must`), else the RESERVED
+ * sentinel for the whole span.  *v gets the entry's new value. */
+static int fill_empty(struct pgsim_vs *vs, struct vs_node *n, unsigned i, int l, bool must,
+		      uint64_t *v)
+{
+	struct vs_node *c = NULL;
+	if (must) {
+		c = vs_create_level(vs, l - 1, VS_EMPTY);
+		if (!c) {
+			vs_log(vs->env, "Failed to allocate and map book keeping frames "
+			       "during bootstrapping");
+			return -1;
+		}
+		*v = c->ptr;
+	} else {
+		*v = RES(vs);
+	}
+	vs_set_mid(vs, n, i, *v, c);
+	return 0;
+}
+
 static int reserve_mid(struct pgsim_vs *vs, struct vs_node *n, int l, uint64_t start, uint64_t end,
 		       bool preserve)
 {
@@ -189,21 +211,8 @@ static int reserve_mid(struct pgsim_vs *vs, struct vs_node *n, int l, uint64_t s
 			vs_log(vs->env, "Tried to reserve already reserved region");
 			return -1;
 		}
-		if (v == VS_EMPTY) {
-			struct vs_node *c = NULL;
-			if (must) {
-				c = vs_create_level(vs, l - 1, VS_EMPTY);
-				if (!c) {
-					vs_log(vs->env, "Failed to allocate and map book keeping frames "
-					       "during bootstrapping");
-					return -1;
-				}
-				v = c->ptr;
-			} else {
-				v = RES(vs);
-			}
-			vs_set_mid(vs, n, i, v, c);
-		}
+		if (v == VS_EMPTY && fill_empty(vs, n, i, l, must, &v))
+			return -1;
 		if (v != RES(vs)) {
 			struct vs_node *c = follow(vs, n, i);
 			if (!c)
@@ -443,21 +452,8 @@ static int boot_mid(struct pgsim_vs *vs, struct vs_node *n, int l, uint64_t star
 			must = true;
 		}
 		uint64_t v = n->e[i];
-		if (v == VS_EMPTY) {
-			struct vs_node *c = NULL;
-			if (must) {
-				c = vs_create_level(vs, l - 1, VS_EMPTY);
-				if (!c) {
-					vs_log(vs->env, "Failed to allocate and map book keeping frames "
-					       "during bootstrapping");
-					return -1;
-				}
-				v = c->ptr;
-			} else {
-				v = RES(vs);
-			}
-			vs_set_mid(vs, n, i, v, c);
-		}
+		if (v == VS_EMPTY && fill_empty(vs, n, i, l, must, &v))
+			return -1;
 		if (v != RES(vs)) {
 			struct vs_node *c = follow(vs, n, i);
 			if (!c)
