@@ -84,6 +84,15 @@ static int run_revoke(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	return pgsim_kernel_revoke(e->k, eng_str(st, "cap", ""), &a->kres);
 }
 
+/* An invocation whose success carries a value (an ASID, a physical
+ * address, status bits): the step's value is the kernel's.  Returns rc. */
+static int kres_value(struct pgsim_step_actual *a, int rc)
+{
+	a->has_value = !rc && a->kres.err == PGSIM_SEL4_NO_ERROR;
+	a->value = a->kres.value;
+	return rc;
+}
+
 static int run_assign(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 		      struct pgsim_step_actual *a)
 {
@@ -92,9 +101,7 @@ static int run_assign(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	a->has_kres = true;
 	rc = pgsim_kernel_assign(e->k, eng_str(st, "pool", "asid_pool"), eng_vspace(e, st),
 				 &a->kres);
-	a->has_value = !rc && a->kres.err == PGSIM_SEL4_NO_ERROR;
-	a->value = a->kres.value;
-	return rc;
+	return kres_value(a, rc);
 }
 
 static int run_make_pool(struct pgsim_engine *e, const struct pgsim_scn_step *st,
@@ -106,9 +113,7 @@ static int run_make_pool(struct pgsim_engine *e, const struct pgsim_scn_step *st
 	rc = pgsim_kernel_make_pool(e->k, eng_str(st, "control", "asid_control"),
 				    eng_str(st, "untyped", e->untyped), eng_str(st, "dest", ""),
 				    &a->kres);
-	a->has_value = !rc && a->kres.err == PGSIM_SEL4_NO_ERROR;
-	a->value = a->kres.value;
-	return rc;
+	return kres_value(a, rc);
 }
 
 static int run_map(struct pgsim_engine *e, const struct pgsim_scn_step *st,
@@ -152,9 +157,7 @@ static int run_get_address(struct pgsim_engine *e, const struct pgsim_scn_step *
 
 	a->has_kres = true;
 	rc = pgsim_kernel_get_address(e->k, eng_str(st, "cap", ""), &a->kres);
-	a->has_value = !rc && a->kres.err == PGSIM_SEL4_NO_ERROR;
-	a->value = a->kres.value;
-	return rc;
+	return kres_value(a, rc);
 }
 
 static int run_map_helper(struct pgsim_engine *e, const struct pgsim_scn_step *st,
@@ -209,8 +212,7 @@ static int run_invoke(struct pgsim_engine *e, const struct pgsim_scn_step *st,
 	case PGSIM_KL_PAGE_DIRECTORY_GET_STATUS_BITS:
 	case PGSIM_KL_ASID_CONTROL_MAKE_POOL:
 	case PGSIM_KL_ASID_POOL_ASSIGN:
-		a->has_value = !rc && a->kres.err == PGSIM_SEL4_NO_ERROR;
-		a->value = a->kres.value;
+		kres_value(a, rc);
 		break;
 	default:
 		break;
