@@ -81,68 +81,14 @@ int cli_next(struct cli_parser *p, const char **val)
 	return CLI_BAD;
 }
 
-static bool parse_num(const char *s, uint64_t *v, bool suffix)
-{
-	uint64_t x = 0, base = 10;
-	bool any = false, last_us = false;
-	unsigned shift = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s == '_') {
-			/* only between digits */
-			if (!any || last_us)
-				return false;
-			last_us = true;
-			continue;
-		}
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			break;
-		if (x > (UINT64_MAX - d) / base)
-			return false;
-		x = x * base + d;
-		any = true;
-		last_us = false;
-	}
-	if (!any || last_us)
-		return false;
-	if (!suffix)
-		return *s == '\0' && (*v = x, true);
-	switch (*s) {
-	case '\0': break;
-	case 'K': case 'k': shift = 10; s++; break;
-	case 'M': case 'm': shift = 20; s++; break;
-	case 'G': case 'g': shift = 30; s++; break;
-	case 'T': case 't': shift = 40; s++; break;
-	default: return false;
-	}
-	if (*s != '\0')
-		return false;
-	if (shift && x > (UINT64_MAX >> shift))
-		return false;
-	*v = x << shift;
-	return true;
-}
-
 bool cli_parse_u64(const char *s, uint64_t *v)
 {
-	return parse_num(s, v, false);
+	return pgsim_parse_u64(s, false, v) == 0;
 }
 
 bool cli_parse_size(const char *s, uint64_t *v)
 {
-	return parse_num(s, v, true);
+	return pgsim_parse_u64(s, true, v) == 0;
 }
 
 void cli_machine_init(struct cli_machine *m, const char *cmd)

@@ -17,59 +17,9 @@
 
 /* ---- scalars -------------------------------------------------------------- */
 
-/* 0, -EINVAL for bad syntax, -ERANGE for a number above 2^64 - 1. */
-static int parse_num(const char *s, uint64_t *v)
-{
-	uint64_t x = 0, base = 10;
-	bool any = false, last_us = false, over = false;
-	unsigned shift = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s == '_') {
-			if (!any || last_us)
-				return -EINVAL;
-			last_us = true;
-			continue;
-		}
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (base == 16 && isxdigit((unsigned char)*s))
-			d = (unsigned)(tolower((unsigned char)*s) - 'a' + 10);
-		else
-			break;
-		if (x > (UINT64_MAX - d) / base)
-			over = true;
-		x = x * base + d;
-		any = true;
-		last_us = false;
-	}
-	if (!any || last_us)
-		return -EINVAL;
-	switch (*s) {
-	case '\0': break;
-	case 'K': case 'k': shift = 10; s++; break;
-	case 'M': case 'm': shift = 20; s++; break;
-	case 'G': case 'g': shift = 30; s++; break;
-	case 'T': case 't': shift = 40; s++; break;
-	default: return -EINVAL;
-	}
-	if (*s != '\0')
-		return -EINVAL;
-	if (over || (shift && x > (UINT64_MAX >> shift)))
-		return -ERANGE;
-	*v = x << shift;
-	return 0;
-}
-
 bool pgsim_scn_parse_num(const char *s, uint64_t *v)
 {
-	return parse_num(s, v) == 0;
+	return pgsim_parse_u64(s, true, v) == 0;
 }
 
 /* seL4_CapRights_t: bit0 write, bit1 read, bit2 grant, bit3 grant reply
@@ -231,7 +181,7 @@ static void check_num(struct scn_ctx *c, const char *path, struct pgsim_scn_node
 		bad_type(c, path, v, "a number");
 		return;
 	}
-	switch (parse_num(t, &v->num)) {
+	switch (pgsim_parse_u64(t, true, &v->num)) {
 	case 0:
 		break;
 	case -ERANGE:

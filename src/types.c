@@ -1,3 +1,6 @@
+#include <ctype.h>
+#include <errno.h>
+
 #include "pgsim/types.h"
 
 const char *pgsim_fault_kind_name(enum pgsim_fault_kind k)
@@ -35,4 +38,55 @@ const char *pgsim_access_name(enum pgsim_access a)
 	case PGSIM_ACCESS_EXEC: return "exec";
 	}
 	return "?";
+}
+
+int pgsim_parse_u64(const char *s, bool size_suffix, uint64_t *v)
+{
+	uint64_t x = 0, base = 10;
+	bool any = false, last_us = false, over = false;
+	unsigned shift = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s == '_') {
+			if (!any || last_us)
+				return -EINVAL;
+			last_us = true;
+			continue;
+		}
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && isxdigit((unsigned char)*s))
+			d = (unsigned)(tolower((unsigned char)*s) - 'a' + 10);
+		else
+			break;
+		if (x > (UINT64_MAX - d) / base)
+			over = true;
+		x = x * base + d;
+		any = true;
+		last_us = false;
+	}
+	if (!any || last_us)
+		return -EINVAL;
+	if (!size_suffix && *s != '\0')
+		return -EINVAL;
+	switch (*s) {
+	case '\0': break;
+	case 'K': case 'k': shift = 10; s++; break;
+	case 'M': case 'm': shift = 20; s++; break;
+	case 'G': case 'g': shift = 30; s++; break;
+	case 'T': case 't': shift = 40; s++; break;
+	default: return -EINVAL;
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	if (over || (shift && x > (UINT64_MAX >> shift)))
+		return -ERANGE;
+	*v = x << shift;
+	return 0;
 }

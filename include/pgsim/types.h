@@ -54,6 +54,11 @@ enum pgsim_fault_kind {
 	PGSIM_FAULT_VA_RANGE,      /* non-canonical / outside the translated range */
 };
 
+/* Parse an unsigned number as users write it: decimal or 0x hex, '_'
+ * between digits, and with size_suffix a K/M/G/T suffix (x 2^10 .. 2^40).
+ * Returns 0, -EINVAL for bad syntax, -ERANGE above 2^64 - 1. */
+int pgsim_parse_u64(const char *s, bool size_suffix, uint64_t *v);
+
 const char *pgsim_fault_kind_name(enum pgsim_fault_kind k);
 const char *pgsim_entry_kind_name(enum pgsim_entry_kind k);
 const char *pgsim_access_name(enum pgsim_access a);
